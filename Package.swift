@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Strict concurrency is the default in the Swift 6 language mode; warnings are
+/// treated as a defect (CI builds with `-warnings-as-errors`).
+let package = Package(
+    name: "Purser",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Purser", targets: ["Purser"]),
+        .library(name: "PurserTools", targets: ["PurserTools"]),
+        .library(name: "Workflows", targets: ["Workflows"]),
+        .executable(name: "purser", targets: ["purser"]),
+        .executable(name: "purser-bench", targets: ["PurserBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The core: DSL, graph, engine, protocols, in-memory stores, simulator. No dependencies, no I/O.
+        .target(name: "Purser", path: "Sources/Purser"),
+        // Built-in tools agents may call (these do I/O: files, clock, HTTP).
+        .target(name: "PurserTools", dependencies: ["Purser"], path: "Tools"),
+        // Example workflows, compiled in.
+        .target(
+            name: "Workflows",
+            dependencies: ["Purser", "PurserTools"],
+            path: "Workflows",
+            resources: [.copy("KnowledgeBase")]
+        ),
+        // The CLI's commands, as a library so tests can drive them.
+        .target(
+            name: "PurserCLI",
+            dependencies: [
+                "Purser", "PurserTools", "Workflows",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/PurserCLI"
+        ),
+        .executableTarget(name: "purser", dependencies: ["PurserCLI"], path: "Sources/purser"),
+        // Shared test fixtures: virtual clock, scripted provider, temporary directories.
+        .target(name: "PurserTestKit", dependencies: ["Purser"], path: "Sources/PurserTestKit"),
+        .executableTarget(
+            name: "PurserBenchmarks",
+            dependencies: ["Purser"],
+            path: "Benchmarks"
+        ),
+        .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),
+        .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "PurserTools", "PurserTestKit"]),
+        .testTarget(name: "PurserCLITests", dependencies: ["PurserCLI", "PurserTestKit"]),
+    ]
+)

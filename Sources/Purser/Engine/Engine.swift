@@ -1,0 +1,180 @@
+import Foundation
+
+/// Runs workflows. One engine serves many concurrent runs; each run gets its own actor.
+///
+/// ```swift
+/// let engine = Engine(tools: BuiltinTools.all())           // simulator tiers by default
+/// let graph = try engine.compile(myWorkflow)
+/// let result = try await engine.run(graph, input: ["ticket": "My invoice is wrong"])
+/// print(result.totals.cost)
+/// ```
+public actor Engine {
+    nonisolated let environment: EngineEnvironment
+    private var active: [RunID: RunHandle] = [:]
+
+    public init(
+        tiers: [Tier] = SimulatorCatalog.tiers,
+        providers: [any ModelProvider] = [SimulatedProvider()],
+        tools: [any Tool] = [],
+        ledger: any Ledger = InMemoryLedger(),
+        journal: any Journal = InMemoryJournal(),
+        runStore: any RunStore = InMemoryRunStore(),
+        clock: any PurserClock = SystemClock(),
+        tokenCounter: any TokenCounter = ApproximateTokenCounter()
+    ) {
+        var byName: [String: any ModelProvider] = [:]
+        for provider in providers { byName[provider.name] = provider }
+        environment = EngineEnvironment(
+            selector: TierSelector(tiers: tiers), providers: byName, tools: ToolRegistry(tools), ledger: ledger,
+            journal: journal, runStore: runStore, clock: clock, tokenCounter: tokenCounter)
+    }
+
+    /// The tier catalog the engine routes over.
+    public nonisolated var tiers: [Tier] { environment.selector.tiers }
+
+    /// The tools the engine offers.
+    public nonisolated var tools: ToolRegistry { environment.tools }
+
+    /// Validates a workflow against this engine's tools and tiers.
+    public nonisolated func compile(_ workflow: Workflow) throws(WorkflowValidationError) -> WorkflowGraph {
+        try WorkflowGraph(compiling: workflow, tools: environment.tools, tiers: environment.selector.tiers)
+    }
+
+    /// Starts a run and returns at once with its handle: its id, its live events and its result.
+    ///
+    /// Throws before anything runs when the input breaks the workflow's input schema.
+    public func start(_ graph: WorkflowGraph, input: JSONValue, options: RunOptions = RunOptions())
+        async throws(PurserError) -> RunHandle
+    {
+        let workflow = graph.workflow
+        if let schema = workflow.inputSchema {
+            let problems = schema.violations(of: input)
+            guard problems.isEmpty else {
+                throw PurserError(
+                    .invalidInput,
+                    "input for workflow '\(workflow.name)' is invalid: " + problems.joined(separator: "; "))
+            }
+        }
+        let runID = options.runID ?? RunID.random()
+        guard active[runID] == nil else {
+            throw PurserError(.invalidInput, "run \(runID) is already running")
+        }
+        let journaled: [String: JournalEntry]
+        do {
+            journaled = try await environment.journal.entries(for: runID)
+        } catch {
+            throw PurserError(.internal, "could not read the journal of run \(runID): \(error)")
+        }
+
+        let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+        let state = RunState(
+            runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation)
+        let executor = RunExecutor(
+            environment: environment, state: state, runID: runID, workflow: workflow.name, tags: options.tags,
+            options: options, journaled: journaled)
+        let environment = environment
+        let task = Task<RunResult, Never> {
+            let result = await Self.perform(graph, input: input, executor: executor, environment: environment)
+            self.finished(runID)
+            return result
+        }
+        let handle = RunHandle(id: runID, events: events, task: task)
+        active[runID] = handle
+        return handle
+    }
+
+    /// Runs a workflow to its end. Failures inside the run are in the result's status and
+    /// error; only refusals before the run starts are thrown.
+    public func run(_ graph: WorkflowGraph, input: JSONValue, options: RunOptions = RunOptions())
+        async throws(PurserError) -> RunResult
+    {
+        let handle = try await start(graph, input: input, options: options)
+        return await withTaskCancellationHandler {
+            await handle.result()
+        } onCancel: {
+            handle.cancel()
+        }
+    }
+
+    /// Cancels a running run; its in-flight calls are cancelled. False if no such run is active.
+    @discardableResult
+    public func cancel(_ runID: RunID) -> Bool {
+        guard let handle = active[runID] else { return false }
+        handle.cancel()
+        return true
+    }
+
+    /// Ids of the runs in progress.
+    public var activeRuns: [RunID] { active.keys.sorted() }
+
+    private func finished(_ runID: RunID) {
+        active[runID] = nil
+    }
+
+    private static func perform(
+        _ graph: WorkflowGraph, input: JSONValue, executor: RunExecutor, environment: EngineEnvironment
+    ) async -> RunResult {
+        let clock = environment.clock
+        let state = executor.state
+        let startedAt = clock.wallNow()
+        let start = clock.monotonicNow()
+        var summary = RunSummary(
+            id: executor.runID, workflow: graph.name, status: .running, input: input, tags: executor.options.tags,
+            startedAt: startedAt, endedAt: nil, totals: RunTotals(), output: nil, error: nil)
+        try? await environment.runStore.save(summary)
+        await state.emit(.runStarted(runID: executor.runID, workflow: graph.name))
+        await state.plan(additionalCalls: RunExecutor.staticCallCount(graph.workflow.steps))
+
+        var scope = Scope(input: input, jurisdictions: graph.workflow.jurisdictions)
+        var status = RunStatus.succeeded
+        var output: JSONValue?
+        var outputs: [String: JSONValue] = [:]
+        var failure: PurserError?
+        do {
+            // The top-level sequence is walked here, not by the executor, so the outputs of
+            // the steps that finished survive a failure later in the run.
+            var last = JSONValue.null
+            for node in graph.workflow.steps {
+                try Task.checkCancellation()
+                let result = try await executor.execute(node, scope: scope)
+                for (id, value) in result.exports {
+                    scope.outputs[id] = value
+                    outputs[id] = value
+                }
+                last = result.output
+            }
+            output = last
+        } catch {
+            let wrapped = executor.failure(from: error, key: "")
+            failure = PurserError(
+                wrapped.code, wrapped.message, stepKey: wrapped.stepKey?.isEmpty == true ? nil : wrapped.stepKey,
+                isRetryable: wrapped.isRetryable)
+            status = wrapped.code == .cancelled ? .cancelled : .failed
+        }
+        let (records, totals) = await state.snapshot
+        summary.status = status
+        summary.endedAt = clock.wallNow()
+        summary.totals = totals
+        summary.output = output
+        summary.error = failure
+        try? await environment.runStore.save(summary)
+        await state.finish(summary)
+        return RunResult(
+            id: executor.runID, workflow: graph.name, status: status, output: output, outputs: outputs,
+            records: records, totals: totals, duration: (clock.monotonicNow() - start).seconds, error: failure)
+    }
+}
+
+/// A run in progress: its id, its live events, and its result once it ends.
+public struct RunHandle: Sendable {
+    public let id: RunID
+    /// Run and step events as they happen; the stream ends when the run does.
+    public let events: AsyncStream<RunEvent>
+    let task: Task<RunResult, Never>
+
+    /// Waits for the run to end.
+    public func result() async -> RunResult { await task.value }
+
+    /// Cancels the run and its in-flight calls.
+    public func cancel() { task.cancel() }
+}

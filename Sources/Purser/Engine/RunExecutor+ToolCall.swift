@@ -1,0 +1,53 @@
+extension RunExecutor {
+    /// One tool call with argument validation, timeout, retries, journal and record.
+    func callTool(
+        key: String, stepID: String, name: String, arguments: JSONValue, timeout: Duration?, retry: RetryPolicy
+    ) async throws -> JSONValue {
+        if let entry = journaled[key] {
+            await state.add(Self.replayed(entry.record))
+            return entry.output
+        }
+        guard let tool = environment.tools[name] else {
+            throw PurserError(.toolFailure, "unknown tool '\(name)'", stepKey: key)
+        }
+        let clock = environment.clock
+        try await state.begin(key: key, kind: .tool, tierID: nil)
+        let startedAt = clock.wallNow()
+        let start = clock.monotonicNow()
+        var attempt = 0
+        func record(_ status: StepRecord.Status, _ error: PurserError?) -> StepRecord {
+            StepRecord(
+                key: key, stepID: stepID, kind: .tool, status: status, tool: name,
+                latency: (clock.monotonicNow() - start).seconds, attempts: attempt, error: error,
+                startedAt: startedAt)
+        }
+        while true {
+            attempt += 1
+            do {
+                let output = try await withTimeout(timeout, clock: clock) {
+                    try await tool.validatedInvoke(arguments)
+                }
+                let finished = record(.succeeded, nil)
+                try await environment.journal.record(JournalEntry(runID: runID, record: finished, output: output))
+                await state.end(finished)
+                return output
+            } catch {
+                let failure = failure(from: error, key: key)
+                if failure.code != .cancelled, failure.isRetryable, attempt < retry.maxAttempts {
+                    let delay = retry.delay(afterAttempt: attempt, unitRandom: Double.random(in: 0..<1))
+                    await state.retrying(key: key, attempt: attempt, error: failure, delay: delay)
+                    do {
+                        try await clock.sleep(for: delay)
+                        continue
+                    } catch {
+                        let cancelled = PurserError(.cancelled, "the run was cancelled", stepKey: key)
+                        await state.end(record(.cancelled, cancelled))
+                        throw cancelled
+                    }
+                }
+                await state.end(record(failure.code == .cancelled ? .cancelled : .failed, failure))
+                throw failure
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// How one run is carried out.
+public struct RunOptions: Sendable, Hashable {
+    /// Use a given id (to resume a journaled run, or to choose ids); a new one by default.
+    public var runID: RunID?
+    /// Tags the run carries, such as `team=support`; budgets and reports group by them.
+    public var tags: [String: String]
+    /// Calls (model or tool) in flight at once within this run.
+    public var maxConcurrency: Int
+    /// Each call's timeout unless its step sets one; `nil` for none.
+    public var stepTimeout: Duration?
+    /// Retries for calls whose step sets none.
+    public var retry: RetryPolicy
+
+    public init(
+        runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
+        stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default
+    ) {
+        self.runID = runID
+        self.tags = tags
+        self.maxConcurrency = maxConcurrency
+        self.stepTimeout = stepTimeout
+        self.retry = retry
+    }
+}

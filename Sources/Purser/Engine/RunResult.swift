@@ -1,0 +1,62 @@
+import Foundation
+
+/// How a run ended (or that it has not yet).
+public enum RunStatus: String, Sendable, Hashable, Codable {
+    case running, succeeded, failed, cancelled
+}
+
+/// Totals over a run's step records.
+public struct RunTotals: Sendable, Hashable, Codable {
+    public var usage: TokenUsage = .zero
+    public var cost: Money = .zero
+    public var modelCalls = 0
+    public var toolCalls = 0
+
+    public init() {}
+
+    mutating func add(_ record: StepRecord) {
+        usage += record.usage
+        cost += record.cost
+        switch record.kind {
+        case .model, .agentLoop: modelCalls += 1
+        case .tool: toolCalls += 1
+        default: break
+        }
+    }
+}
+
+/// A run as stored and listed: identity, status and totals.
+public struct RunSummary: Sendable, Hashable, Codable {
+    public var id: RunID
+    public var workflow: String
+    public var status: RunStatus
+    public var input: JSONValue
+    public var tags: [String: String]
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var totals: RunTotals
+    public var output: JSONValue?
+    public var error: PurserError?
+}
+
+/// Everything a finished run produced.
+public struct RunResult: Sendable, Hashable, Codable {
+    public var id: RunID
+    public var workflow: String
+    public var status: RunStatus
+    /// The last top-level step's output; `nil` unless the run succeeded.
+    public var output: JSONValue?
+    /// Outputs of the top-level steps that finished, by step id (kept when the run fails).
+    public var outputs: [String: JSONValue]
+    /// One record per step instance, in the order they finished.
+    public var records: [StepRecord]
+    public var totals: RunTotals
+    /// Wall-clock seconds from start to end.
+    public var duration: Double
+    public var error: PurserError?
+
+    /// The records of model calls and tool calls, without containers.
+    public var callRecords: [StepRecord] {
+        records.filter { $0.kind == .model || $0.kind == .tool || $0.kind == .agentLoop }
+    }
+}

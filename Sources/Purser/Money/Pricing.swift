@@ -1,0 +1,56 @@
+/// What a tier charges, per million tokens.
+///
+/// Reasoning tokens are billed at the output price unless a tier prices them apart.
+public struct Pricing: Sendable, Hashable, Codable {
+    public var inputPerMillion: Money
+    public var cachedInputPerMillion: Money
+    public var outputPerMillion: Money
+    public var reasoningPerMillion: Money?
+
+    public init(
+        inputPerMillion: Money, cachedInputPerMillion: Money? = nil, outputPerMillion: Money,
+        reasoningPerMillion: Money? = nil
+    ) {
+        self.inputPerMillion = inputPerMillion
+        self.cachedInputPerMillion = cachedInputPerMillion ?? inputPerMillion
+        self.outputPerMillion = outputPerMillion
+        self.reasoningPerMillion = reasoningPerMillion
+    }
+
+    /// Free per token: a local model, or a tier billed some other way.
+    public static let free = Pricing(inputPerMillion: .zero, outputPerMillion: .zero)
+
+    /// The charge for `usage`, exact and rounded up to the next micro-unit once per call.
+    ///
+    /// Cached input tokens are part of `usage.inputTokens` and charged at the cached price;
+    /// reasoning tokens are part of `usage.outputTokens` and charged at the reasoning price.
+    public func cost(of usage: TokenUsage) -> Money {
+        let cached = min(max(usage.cachedInputTokens, 0), max(usage.inputTokens, 0))
+        let uncached = max(usage.inputTokens, 0) - cached
+        let reasoning = min(max(usage.reasoningTokens, 0), max(usage.outputTokens, 0))
+        let visibleOutput = max(usage.outputTokens, 0) - reasoning
+        let reasoningPrice = reasoningPerMillion ?? outputPerMillion
+        var numerator: Int64 = 0
+        var overflow = false
+        for (tokens, price) in [
+            (uncached, inputPerMillion), (cached, cachedInputPerMillion),
+            (visibleOutput, outputPerMillion), (reasoning, reasoningPrice),
+        ] {
+            let (product, productOverflow) = Int64(tokens).multipliedReportingOverflow(by: price.micros)
+            let (sum, sumOverflow) = numerator.addingReportingOverflow(product)
+            overflow = overflow || productOverflow || sumOverflow
+            numerator = sum
+        }
+        if overflow { return Money(micros: .max) }
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: 1_000_000)
+        return Money(micros: quotient + (remainder > 0 ? 1 : 0))
+    }
+
+    /// The most a call can cost: every input token uncached, every output token at the dearer of
+    /// the output and reasoning prices.
+    public func worstCaseCost(inputTokens: Int, maxOutputTokens: Int) -> Money {
+        let dearestOutput = max(outputPerMillion, reasoningPerMillion ?? outputPerMillion)
+        let worst = Pricing(inputPerMillion: inputPerMillion, outputPerMillion: dearestOutput)
+        return worst.cost(of: TokenUsage(inputTokens: inputTokens, outputTokens: maxOutputTokens))
+    }
+}

@@ -1,0 +1,58 @@
+/// One model a step can be routed to, with what it costs, how fast it is and where it runs.
+public struct Tier: Sendable, Hashable, Codable, Identifiable {
+    public var id: String
+    /// Which ``ModelProvider`` serves it (`simulator`, `openai`, `anthropic`, ...).
+    public var provider: String
+    /// The provider's model name.
+    public var model: String
+    public var pricing: Pricing
+    public var latency: LatencyModel
+    public var reasoningDepth: ReasoningDepth
+    public var contextWindow: Int
+    public var maxOutputTokens: Int
+    public var capabilities: Set<Capability>
+    public var jurisdiction: Jurisdiction
+    /// Calls this tier may have in flight at once, across all runs; `nil` for no limit.
+    public var concurrencyLimit: Int?
+
+    public init(
+        id: String, provider: String, model: String, pricing: Pricing, latency: LatencyModel,
+        reasoningDepth: ReasoningDepth, contextWindow: Int, maxOutputTokens: Int,
+        capabilities: Set<Capability> = [.tools, .json], jurisdiction: Jurisdiction, concurrencyLimit: Int? = nil
+    ) {
+        self.id = id
+        self.provider = provider
+        self.model = model
+        self.pricing = pricing
+        self.latency = latency
+        self.reasoningDepth = reasoningDepth
+        self.contextWindow = contextWindow
+        self.maxOutputTokens = maxOutputTokens
+        self.capabilities = capabilities
+        self.jurisdiction = jurisdiction
+        self.concurrencyLimit = concurrencyLimit
+    }
+}
+
+/// How long a tier takes: time to first token, then a steady output rate.
+public struct LatencyModel: Sendable, Hashable, Codable {
+    public var timeToFirstTokenP50: Double
+    public var timeToFirstTokenP95: Double
+    public var outputTokensPerSecond: Double
+
+    public init(timeToFirstTokenP50: Double, timeToFirstTokenP95: Double, outputTokensPerSecond: Double) {
+        self.timeToFirstTokenP50 = timeToFirstTokenP50
+        self.timeToFirstTokenP95 = timeToFirstTokenP95
+        self.outputTokensPerSecond = outputTokensPerSecond
+    }
+
+    /// Predicted 95th-percentile seconds for a call that produces `outputTokens` (reasoning included).
+    public func p95Seconds(outputTokens: Int) -> Double {
+        timeToFirstTokenP95 + Double(outputTokens) / max(outputTokensPerSecond, 0.001)
+    }
+
+    /// Predicted median seconds for a call that produces `outputTokens` (reasoning included).
+    public func p50Seconds(outputTokens: Int) -> Double {
+        timeToFirstTokenP50 + Double(outputTokens) / max(outputTokensPerSecond, 0.001)
+    }
+}
