@@ -42,12 +42,22 @@ actor RunState {
             } onCancel: {
                 Task { await self.cancelWaiter(id) }
             }
+            // The slot may have been handed over just as the task was cancelled.
+            if Task.isCancelled {
+                releaseSlot()
+                throw CancellationError()
+            }
         }
         events.yield(.stepStarted(key: key, kind: kind, tierID: tierID))
     }
 
     /// Records a finished call and hands its slot on.
     func end(_ record: StepRecord) {
+        releaseSlot()
+        add(record)
+    }
+
+    private func releaseSlot() {
         if waiterHead < waiters.count {
             let waiter = waiters[waiterHead]
             waiterHead += 1
@@ -56,7 +66,6 @@ actor RunState {
         } else {
             inFlight -= 1
         }
-        add(record)
     }
 
     private func cancelWaiter(_ id: Int) {

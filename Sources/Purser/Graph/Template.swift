@@ -8,7 +8,7 @@
 ///
 /// Parsed once when the workflow is defined; a malformed template is reported by
 /// validation, never at run time.
-public struct Template: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct Template: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible {
     enum Segment: Sendable, Hashable {
         case text(String)
         case reference(Reference)
@@ -32,6 +32,11 @@ public struct Template: Sendable, Hashable, ExpressibleByStringLiteral, CustomSt
     }
 
     public init(stringLiteral value: String) { self.init(value) }
+
+    /// `"Step \(n): {{input.x}}"`: Swift interpolation happens first, then the result is parsed.
+    public init(stringInterpolation: DefaultStringInterpolation) {
+        self.init(String(stringInterpolation: stringInterpolation))
+    }
 
     public var description: String { source }
 

@@ -1,0 +1,68 @@
+import Purser
+import Testing
+
+@Suite("Money")
+struct MoneyTests {
+    @Test(arguments: [
+        ("12", 12_000_000), ("0.0125", 12_500), ("-3.5", -3_500_000), (".5", 500_000), ("7.", 7_000_000),
+        ("0.000001", 1), (" 2.25 ", 2_250_000), ("+1", 1_000_000),
+    ] as [(String, Int64)])
+    func parsesDecimalStrings(text: String, micros: Int64) throws {
+        #expect(try Money(parsing: text).micros == micros)
+    }
+
+    @Test(arguments: ["", "abc", "1.2.3", "1e5", "--1", ".", "1,5", "0x10"])
+    func rejectsNonDecimals(text: String) {
+        #expect(throws: MoneyError.invalid(text)) { try Money(parsing: text) }
+    }
+
+    @Test func rejectsMoreThanSixPlacesRatherThanRounding() {
+        #expect(throws: MoneyError.tooPrecise("0.0000001")) { try Money(parsing: "0.0000001") }
+    }
+
+    @Test func rejectsOverflow() {
+        #expect(throws: MoneyError.outOfRange("99999999999999999999")) { try Money(parsing: "99999999999999999999") }
+    }
+
+    @Test(arguments: [(12_500, "0.0125"), (3_000_000, "3.00"), (-1, "-0.000001"), (0, "0.00"), (1_230_000, "1.23")]
+        as [(Int64, String)])
+    func printsDecimalStrings(micros: Int64, text: String) {
+        #expect(Money(micros: micros).description == text)
+    }
+
+    @Test func encodesAsADecimalString() throws {
+        let encoded = try JSONValue(parsing: String(decoding: try JSONEncoderForTests.encode(Money(micros: 12_500)), as: UTF8.self))
+        #expect(encoded == .string("0.0125"))
+    }
+
+    @Test func chargesRoundUpOncePerCall() {
+        // $0.10 per million input tokens: 10 tokens cost 1 micro-unit exactly; 11 cost 1.1 → 2.
+        let pricing = Pricing(inputPerMillion: Money(micros: 100_000), outputPerMillion: Money(micros: 400_000))
+        #expect(pricing.cost(of: TokenUsage(inputTokens: 10)) == Money(micros: 1))
+        #expect(pricing.cost(of: TokenUsage(inputTokens: 11)) == Money(micros: 2))
+        #expect(pricing.cost(of: .zero) == .zero)
+        // 1M in + 1M out at $0.10/$0.40 is exactly $0.50.
+        #expect(pricing.cost(of: TokenUsage(inputTokens: 1_000_000, outputTokens: 1_000_000)) == Money(micros: 500_000))
+    }
+
+    @Test func cachedAndReasoningTokensArePricedApart() {
+        let pricing = Pricing(
+            inputPerMillion: Money(micros: 1_000_000), cachedInputPerMillion: Money(micros: 100_000),
+            outputPerMillion: Money(micros: 2_000_000), reasoningPerMillion: Money(micros: 4_000_000))
+        let usage = TokenUsage(inputTokens: 1000, outputTokens: 500, reasoningTokens: 200, cachedInputTokens: 400)
+        // 600 × 1 + 400 × 0.1 + 300 × 2 + 200 × 4 = 600 + 40 + 600 + 800 = 2040 micro-units.
+        #expect(pricing.cost(of: usage) == Money(micros: 2040))
+        // Worst case: everything uncached, all output at the dearer price.
+        #expect(pricing.worstCaseCost(inputTokens: 1000, maxOutputTokens: 500) == Money(micros: 3000))
+    }
+}
+
+import Foundation
+
+enum JSONEncoderForTests {
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+}
