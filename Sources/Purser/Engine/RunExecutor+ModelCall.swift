@@ -59,11 +59,14 @@ extension RunExecutor {
         guard let provider = environment.providers[tier.provider] else {
             throw PurserError(.internal, "no provider named '\(tier.provider)' serves tier '\(tier.id)'", stepKey: key)
         }
-        let request = ModelRequest(
-            messages: messages, tools: tools, maxOutputTokens: step.maxOutputTokens,
-            reasoningEffort: step.needs.reasoning, outputSchema: step.outputSchema)
         let policy = step.retry ?? options.retry
         let timeout = step.timeout ?? options.stepTimeout
+        let request = ModelRequest(
+            messages: messages, tools: tools, maxOutputTokens: step.maxOutputTokens,
+            reasoningEffort: step.needs.reasoning, outputSchema: step.outputSchema, timeout: timeout)
+        // Providers that honour the request's timeout are called directly; a child task
+        // racing a timer costs more than the rest of the engine's work on a call.
+        let raceTimeout = provider.enforcesTimeout ? nil : timeout
         let clock = environment.clock
 
         try await state.begin(key: key, kind: kind, tierID: tier.id)
@@ -89,7 +92,7 @@ extension RunExecutor {
                         amount: choice.worstCaseCost, tokens: inputTokens + step.maxOutputTokens))
                 let response: ModelResponse
                 do {
-                    response = try await withTimeout(timeout, clock: clock) {
+                    response = try await withTimeout(raceTimeout, clock: clock) {
                         try await provider.complete(request, on: tier)
                     }
                 } catch {
@@ -135,6 +138,9 @@ extension RunExecutor {
         if let timedOut = error as? CallTimedOut {
             return PurserError(
                 .timedOut, "no answer within \(timedOut.after.seconds) s", stepKey: key, isRetryable: true)
+        }
+        if let providerError = error as? ProviderError, providerError.kind == .timeout {
+            return PurserError(.timedOut, providerError.message, stepKey: key, isRetryable: true)
         }
         if error is CancellationError || Task.isCancelled {
             return PurserError(.cancelled, "the run was cancelled", stepKey: key)

@@ -125,20 +125,27 @@ struct RunExecutor: Sendable {
         guard !items.isEmpty else { return .array([]) }
 
         let parentBox = ParentScope(scope)
+        // A pool of workers pulls items in order. More workers than the run's call limit could
+        // only wait for slots, and a child task per item costs more than a call's own work.
+        let workers = min(step.maxConcurrency, options.maxConcurrency, items.count)
+        let queue = WorkQueue(count: items.count)
         var outputs = [JSONValue](repeating: .null, count: items.count)
-        try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
-            var next = 0
-            func startNext() {
-                let position = next
-                next += 1
-                let itemScope = scope.child(
-                    item: items[position], index: position, prefix: "\(key)[\(position)]/", parentBox: parentBox)
-                group.addTask { (position, try await executeSequence(step.body, scope: itemScope).output) }
+        try await withThrowingTaskGroup(of: [(Int, JSONValue)].self) { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    var done: [(Int, JSONValue)] = []
+                    while let position = queue.next() {
+                        try Task.checkCancellation()
+                        let itemScope = scope.child(
+                            item: items[position], index: position, prefix: "\(key)[\(position)]/",
+                            parentBox: parentBox)
+                        done.append((position, try await executeSequence(step.body, scope: itemScope).output))
+                    }
+                    return done
+                }
             }
-            while next < min(step.maxConcurrency, items.count) { startNext() }
-            while let (position, output) = try await group.next() {
-                outputs[position] = output
-                if next < items.count { startNext() }
+            for try await finished in group {
+                for (position, output) in finished { outputs[position] = output }
             }
         }
         return .array(outputs)

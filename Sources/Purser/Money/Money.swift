@@ -39,6 +39,14 @@ extension Money: CustomStringConvertible {
 }
 
 extension Money {
+    /// All six decimal places (`"0.000160"`), so amounts line up in tables.
+    public var fixedDescription: String {
+        let magnitude = micros.magnitude
+        let fraction = String(magnitude % UInt64(Self.microsPerUnit))
+        return (micros < 0 ? "-" : "") + "\(magnitude / UInt64(Self.microsPerUnit))."
+            + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+
     /// Reads a decimal string such as `"12"`, `"0.0125"` or `"-3.5"`.
     ///
     /// Throws rather than rounding when the text has more than six decimal places,

@@ -32,15 +32,16 @@ public struct Pricing: Sendable, Hashable, Codable {
         let reasoningPrice = reasoningPerMillion ?? outputPerMillion
         var numerator: Int64 = 0
         var overflow = false
-        for (tokens, price) in [
-            (uncached, inputPerMillion), (cached, cachedInputPerMillion),
-            (visibleOutput, outputPerMillion), (reasoning, reasoningPrice),
-        ] {
+        func add(_ tokens: Int, _ price: Money) {
             let (product, productOverflow) = Int64(tokens).multipliedReportingOverflow(by: price.micros)
             let (sum, sumOverflow) = numerator.addingReportingOverflow(product)
             overflow = overflow || productOverflow || sumOverflow
             numerator = sum
         }
+        add(uncached, inputPerMillion)
+        add(cached, cachedInputPerMillion)
+        add(visibleOutput, outputPerMillion)
+        add(reasoning, reasoningPrice)
         if overflow { return Money(micros: .max) }
         let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: 1_000_000)
         return Money(micros: quotient + (remainder > 0 ? 1 : 0))

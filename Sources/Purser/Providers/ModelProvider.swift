@@ -26,6 +26,15 @@ public protocol ModelProvider: Sendable {
 
     /// Sends one request to `tier`'s model. Cancellation must stop the call promptly.
     func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse
+
+    /// True when the provider gives up by itself after ``ModelRequest/timeout`` (as an HTTP client
+    /// with a deadline does). The engine then calls it directly; otherwise it races each call
+    /// against a timer in a child task, which costs tens of microseconds a call.
+    var enforcesTimeout: Bool { get }
+}
+
+extension ModelProvider {
+    public var enforcesTimeout: Bool { false }
 }
 
 /// A model call that failed, saying whether trying again can help.

@@ -7,16 +7,20 @@ public struct ModelRequest: Sendable, Hashable {
     public var reasoningEffort: ReasoningDepth
     /// When set, the answer must be JSON conforming to this schema.
     public var outputSchema: JSONSchema?
+    /// How long the call may take. Providers that ``ModelProvider/enforcesTimeout`` give up after
+    /// this long with a ``ProviderError`` of kind `timeout`; for others the engine enforces it.
+    public var timeout: Duration?
 
     public init(
         messages: [ChatMessage], tools: [ToolDefinition] = [], maxOutputTokens: Int,
-        reasoningEffort: ReasoningDepth = .none, outputSchema: JSONSchema? = nil
+        reasoningEffort: ReasoningDepth = .none, outputSchema: JSONSchema? = nil, timeout: Duration? = nil
     ) {
         self.messages = messages
         self.tools = tools
         self.maxOutputTokens = maxOutputTokens
         self.reasoningEffort = reasoningEffort
         self.outputSchema = outputSchema
+        self.timeout = timeout
     }
 }
 

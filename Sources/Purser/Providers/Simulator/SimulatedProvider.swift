@@ -20,6 +20,8 @@ public struct SimulatedProvider: ModelProvider {
 
     public let name: String
     public var speed: Speed
+    /// The simulator honours ``ModelRequest/timeout`` itself.
+    public var enforcesTimeout: Bool { true }
     private let clock: any PurserClock
     private let counter: any TokenCounter
 
@@ -68,19 +70,28 @@ public struct SimulatedProvider: ModelProvider {
         let ttft = tier.latency.timeToFirstTokenP50
             + (tier.latency.timeToFirstTokenP95 - tier.latency.timeToFirstTokenP50) * random.unit() * 1.2
         let seconds = ttft + Double(usage.outputTokens) / max(tier.latency.outputTokensPerSecond, 1)
-        try await wait(seconds)
+        try await wait(seconds, timeout: request.timeout)
         return ModelResponse(text: text, toolCalls: toolCalls, usage: usage, timeToFirstToken: ttft)
     }
 
-    private func wait(_ seconds: Double) async throws {
+    /// Waits as long as the call takes at this speed, or gives up at the request's timeout
+    /// (wall-clock time, so an instant simulator never times out).
+    private func wait(_ seconds: Double, timeout: Duration?) async throws {
+        let wall: Duration
         switch speed {
         case .instant:
             try Task.checkCancellation()
+            return
         case .realTime:
-            try await clock.sleep(for: .seconds(seconds))
+            wall = .seconds(seconds)
         case .scaled(let factor):
-            try await clock.sleep(for: .seconds(seconds / max(factor, 0.001)))
+            wall = .seconds(seconds / max(factor, 0.001))
         }
+        if let timeout, wall > timeout {
+            try await clock.sleep(for: timeout)
+            throw ProviderError(.timeout, "the simulated call took longer than \(timeout.seconds) s")
+        }
+        try await clock.sleep(for: wall)
     }
 
     // MARK: Shape of an answer
@@ -129,28 +140,68 @@ public struct SimulatedProvider: ModelProvider {
         return calls
     }
 
-    /// Words to echo back: the last user message's, so answers read as if on topic.
+    /// Words to echo back: the last user message's, so answers read as if on topic. Scans
+    /// bytes, not characters (ASCII letters and any non-ASCII byte count as letters): it runs
+    /// on every simulated call.
     static func words(from request: ModelRequest) -> [Substring] {
         guard let prompt = request.messages.last(where: { $0.role == .user })?.content else { return [] }
-        return prompt.split(whereSeparator: { !$0.isLetter }).filter { $0.count > 3 }.prefix(64).map { $0 }
+        var words: [Substring] = []
+        let utf8 = prompt.utf8
+        var index = utf8.startIndex
+        var wordStart: String.Index?
+        var scanned = 0
+        func isLetter(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte >= 0x80
+        }
+        while index < utf8.endIndex, scanned < 2048, words.count < 64 {
+            let letter = isLetter(utf8[index])
+            if letter, wordStart == nil { wordStart = index }
+            if !letter, let start = wordStart {
+                if utf8.distance(from: start, to: index) > 3 { words.append(prompt[start..<index]) }
+                wordStart = nil
+            }
+            index = utf8.index(after: index)
+            scanned += 1
+        }
+        if let start = wordStart, index == utf8.endIndex, words.count < 64, utf8.distance(from: start, to: index) > 3 {
+            words.append(prompt[start..<index])
+        }
+        return words
     }
 
+    private static let filler: [String] = [
+        "the", "request", "was", "reviewed", "and", "the", "relevant", "details", "are", "summarised",
+        "below", "with", "next", "steps", "for", "the", "team", "based", "on", "policy", "guidance",
+        "customer", "account", "status", "clause", "risk", "recommend", "confirm", "evidence", "source",
+    ]
+    private static let sentenceStarts: [String] = [
+        "The", "We", "This", "Next", "Overall", "Policy", "Evidence", "Our", "Based", "Please",
+    ]
+
+    /// Readable filler of about `tokens` tokens, mixing in words from the prompt. Appends
+    /// slices into one pre-sized buffer: it runs on every simulated call.
     static func prose(
         tokens: Int, tier: Tier, words: [Substring], counter: any TokenCounter, random: inout SplitMix64
     ) -> String {
-        let filler = [
-            "the", "request", "was", "reviewed", "and", "the", "relevant", "details", "are", "summarised",
-            "below", "with", "next", "steps", "for", "the", "team", "based", "on", "policy", "guidance",
-            "customer", "account", "status", "clause", "risk", "recommend", "confirm", "evidence", "source",
-        ]
-        var text = "[\(tier.id)]"
         let targetBytes = tokens * 4
+        var text = "[\(tier.id)]"
+        text.reserveCapacity(targetBytes + 16)
         while text.utf8.count < targetBytes - 1 {
             let roll = random.next()
-            let word = !words.isEmpty && roll % 3 == 0 ? String(words[Int(roll / 3 % UInt64(words.count))]) : filler[Int(roll % UInt64(filler.count))]
-            text += roll % 11 == 0 ? ". " + word.capitalizedFirst : " " + word
+            if roll % 11 == 0 {
+                text += ". "
+                text += sentenceStarts[Int(roll / 11 % UInt64(sentenceStarts.count))]
+            } else {
+                text += " "
+                if !words.isEmpty, roll % 3 == 0 {
+                    text += words[Int(roll / 3 % UInt64(words.count))]
+                } else {
+                    text += filler[Int(roll % UInt64(filler.count))]
+                }
+            }
         }
-        return text + "."
+        text += "."
+        return text
     }
 
     /// FNV-1a over everything that shapes the answer, so equal requests get equal answers.
@@ -176,9 +227,3 @@ public struct SimulatedProvider: ModelProvider {
     }
 }
 
-extension String {
-    var capitalizedFirst: String {
-        guard let first else { return self }
-        return first.uppercased() + dropFirst()
-    }
-}

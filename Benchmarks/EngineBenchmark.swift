@@ -1,0 +1,100 @@
+import Foundation
+import Purser
+
+/// Measures the engine's own cost per step: a 1,000-step sequential workflow and a 1,000-way
+/// fan-out, with the simulator at full speed (no sleeping) and with a provider that does
+/// nothing, so the simulator's own work can be told apart from the engine's.
+struct EngineBenchmark {
+    struct Measurement: Sendable {
+        let scenario: String
+        let provider: String
+        let steps: Int
+        let samples: [Double]
+
+        var median: Double { samples.sorted()[samples.count / 2] }
+        var best: Double { samples.min() ?? 0 }
+        var microsecondsPerStep: Double { median / Double(steps) * 1e6 }
+        var stepsPerSecond: Double { Double(steps) / median }
+    }
+
+    let iterations: Int
+    let stepCount: Int
+
+    static func sequentialWorkflow(steps: Int) -> Workflow {
+        Workflow("bench-sequential") {
+            ModelStep("s0", prompt: "Start with {{input.topic}}").maxOutputTokens(64)
+            for index in 1..<steps {
+                ModelStep("s\(index)", prompt: "Continue from: {{steps.s\(index - 1)}}").maxOutputTokens(64)
+            }
+        }
+    }
+
+    static func fanOutWorkflow(maxCount: Int) -> Workflow {
+        Workflow("bench-fan-out") {
+            ForEach("fan", over: "input.items", maxCount: maxCount, maxConcurrency: maxCount) {
+                ModelStep("item", prompt: "Handle item {{index}}: {{item}}").maxOutputTokens(64)
+            }
+        }
+    }
+
+    func run() async throws -> [Measurement] {
+        var results: [Measurement] = []
+        let providers: [(String, any ModelProvider)] = [
+            ("simulator (instant)", SimulatedProvider(speed: .instant)),
+            ("no-op", NoOpProvider()),
+        ]
+        let items = JSONValue.array((0..<stepCount).map { .string("item-\($0)") })
+        for (label, provider) in providers {
+            let engine = Engine(providers: [provider])
+            let sequential = try engine.compile(Self.sequentialWorkflow(steps: stepCount))
+            let fanOut = try engine.compile(Self.fanOutWorkflow(maxCount: stepCount))
+            results.append(
+                try await measure(
+                    "sequential \(stepCount) steps", provider: label, engine: engine, graph: sequential,
+                    input: ["topic": "budgets"], options: RunOptions()))
+            results.append(
+                try await measure(
+                    "fan-out \(stepCount) items (run limit 16)", provider: label, engine: engine, graph: fanOut,
+                    input: ["items": items], options: RunOptions()))
+            results.append(
+                try await measure(
+                    "fan-out \(stepCount) items (no limit)", provider: label, engine: engine, graph: fanOut,
+                    input: ["items": items], options: RunOptions(maxConcurrency: stepCount)))
+        }
+        return results
+    }
+
+    private func measure(
+        _ scenario: String, provider: String, engine: Engine, graph: WorkflowGraph, input: JSONValue,
+        options: RunOptions
+    ) async throws -> Measurement {
+        var samples: [Double] = []
+        for iteration in 0..<(iterations + 1) {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let result = try await engine.run(graph, input: input, options: options)
+            let elapsed = (clock.now - start).seconds
+            guard result.status == .succeeded, result.callRecords.count == stepCount else {
+                throw BenchmarkError("\(scenario) did not run all \(stepCount) steps: \(result.status) \(String(describing: result.error))")
+            }
+            if iteration > 0 { samples.append(elapsed) }  // the first run warms up
+        }
+        return Measurement(scenario: scenario, provider: provider, steps: stepCount, samples: samples)
+    }
+}
+
+/// Answers at once with a fixed text: what is left is the engine.
+struct NoOpProvider: ModelProvider {
+    let name = SimulatorCatalog.providerName
+    /// It never takes any time, so it cannot overrun a timeout.
+    var enforcesTimeout: Bool { true }
+
+    func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
+        ModelResponse(text: "ok", usage: TokenUsage(inputTokens: 10, outputTokens: 1))
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

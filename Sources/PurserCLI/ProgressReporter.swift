@@ -1,0 +1,45 @@
+import Purser
+
+/// Live progress on a terminal: calls done of those known, tokens and cost so far.
+/// Rewrites one line on standard error; prints nothing when nobody is watching.
+struct ProgressReporter {
+    private var planned = 0
+    private var done = 0
+    private var tokens = 0
+    private var cost = Money.zero
+    private var lastStep = ""
+    let terminal: Terminal
+    let enabled: Bool
+
+    init(terminal: Terminal = .standardError, enabled: Bool) {
+        self.terminal = terminal
+        self.enabled = enabled
+    }
+
+    mutating func handle(_ event: RunEvent) {
+        switch event {
+        case .runStarted(let runID, let workflow):
+            if enabled { terminal.write("running \(workflow) as \(runID)\n") }
+            return
+        case .callsPlanned(let total):
+            planned = total
+        case .stepStarted(let key, _, let tierID):
+            lastStep = tierID.map { "\(key) → \($0)" } ?? key
+        case .stepRetrying(let key, let attempt, let error, let delay):
+            if enabled {
+                terminal.write("\r\u{1B}[K")
+                terminal.write("retrying \(key) after attempt \(attempt) in \(RunReport.seconds(delay)): \(error.message)\n")
+            }
+        case .stepFinished(let record):
+            done += 1
+            tokens += record.usage.totalTokens
+            cost += record.cost
+        case .runFinished:
+            if enabled { terminal.write("\r\u{1B}[K") }
+            return
+        }
+        guard enabled else { return }
+        let line = "[\(done)/\(max(planned, done)) calls] \(RunReport.grouped(tokens)) tokens · cost \(cost) · \(lastStep)"
+        terminal.write("\r\u{1B}[K" + String(line.prefix(160)))
+    }
+}

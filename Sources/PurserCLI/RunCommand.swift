@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Purser
+
+/// `purser run NAME`: run a workflow to its end, with live progress and a per-step table.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a workflow and print its output and a per-step table.",
+        discussion: """
+            Runs on the embedded default: the built-in model simulator (its tiers are priced like real \
+            models and answer with realistic latency unless --speed says otherwise). Progress goes to \
+            standard error when it is a terminal; the result goes to standard output.
+            """
+    )
+
+    @Argument(help: "The workflow to run (see `purser workflows`).")
+    var workflow: String
+
+    @Option(help: "The run input: JSON, or @path to a JSON file. Defaults to the workflow's example input.")
+    var input: String?
+
+    @Option(name: .customLong("tag"), help: "A tag for the run, KEY=VALUE (repeatable).")
+    var tags: [String] = []
+
+    @Option(help: "Simulator speed: realtime, instant, or a factor such as 10 (ten times faster).")
+    var speed: String = "realtime"
+
+    @Option(help: "Calls in flight at once within the run.")
+    var maxConcurrency: Int = 16
+
+    @Option(help: "Seconds each call may take before it is cancelled and retried.")
+    var timeout: Double = 120
+
+    @Flag(help: "Print one JSON document (the run result) instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard maxConcurrency >= 1 else { throw ValidationError("--max-concurrency must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        _ = try parsedSpeed()
+        _ = try parsedTags()
+    }
+
+    func parsedSpeed() throws -> SimulatedProvider.Speed {
+        switch speed.lowercased() {
+        case "realtime", "real-time": return .realTime
+        case "instant": return .instant
+        default:
+            guard let factor = Double(speed), factor > 0 else {
+                throw ValidationError("--speed must be realtime, instant, or a positive factor; got '\(speed)'")
+            }
+            return .scaled(factor)
+        }
+    }
+
+    func parsedTags() throws -> [String: String] {
+        var parsed: [String: String] = [:]
+        for tag in tags {
+            let parts = tag.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--tag must be KEY=VALUE; got '\(tag)'")
+            }
+            parsed[String(parts[0])] = String(parts[1])
+        }
+        return parsed
+    }
+
+    func run() async throws {
+        do {
+            let code = try await execute()
+            if code != ExitCodes.success { throw ExitCode(code) }
+        } catch let failure as CLIFailure {
+            Self.exit(with: failure)
+        }
+    }
+
+    private func execute() async throws -> Int32 {
+        let definition = try WorkflowCatalog.workflow(named: workflow)
+        let runInput = try input.map(InputReader.read) ?? definition.exampleInput
+        let engine = EngineFactory.makeEngine(speed: try parsedSpeed())
+        let graph: WorkflowGraph
+        do {
+            graph = try engine.compile(definition)
+        } catch {
+            throw CLIFailure(message: error.description, exitCode: ExitCodes.invalidInput)
+        }
+        let options = RunOptions(
+            tags: try parsedTags(), maxConcurrency: maxConcurrency, stepTimeout: .seconds(timeout))
+        let handle: RunHandle
+        do {
+            handle = try await engine.start(graph, input: runInput, options: options)
+        } catch {
+            throw CLIFailure(message: error.description, exitCode: ExitCodes.code(for: error))
+        }
+
+        let interrupt = InterruptHandler { handle.cancel() }
+        defer { interrupt.stop() }
+
+        var progress = ProgressReporter(enabled: !json && Terminal.standardError.isInteractive)
+        for await event in handle.events { progress.handle(event) }
+        let result = await handle.result()
+
+        if json {
+            let document = try JSONValue.encoding(result)
+            Terminal.standardOutput.write(document.prettyJSON + "\n")
+        } else {
+            Terminal.standardOutput.write(RunReport.render(result))
+        }
+        if let error = result.error {
+            if json { Terminal.standardError.write("error [\(error.code)]: \(error)\n") }
+            return ExitCodes.code(for: error)
+        }
+        return ExitCodes.success
+    }
+}
