@@ -488,6 +488,24 @@ struct EngineTests {
         #expect(await ledger.allEntries.filter { $0.kind == .settle }.count == 2)
     }
 
+    @Test func theRunStoreKeepsEveryRunsSummary() async throws {
+        let runs = InMemoryRunStore()
+        let provider = ScriptedProvider(script: [ScriptedProvider.text("ok", input: 10, output: 10), .fail(ProviderError(.invalidRequest, "no"))])
+        let engine = Engine(tiers: [tier], providers: [provider], runStore: runs)
+        let workflow = Workflow("stored") { ModelStep("a", prompt: "x").retry(.none) }
+        let graph = try engine.compile(workflow)
+        let ok = try await engine.run(graph, input: ["n": 1], options: RunOptions(tags: ["team": "support"]))
+        let failed = try await engine.run(graph, input: ["n": 2])
+        let stored = try #require(await runs.run(ok.id))
+        #expect(stored.status == .succeeded)
+        #expect(stored.tags == ["team": "support"])
+        #expect(stored.input == ["n": 1])
+        #expect(stored.totals.cost == Money(micros: 30))
+        #expect(stored.endedAt != nil)
+        #expect(await runs.run(failed.id)?.error?.code == .providerFailure)
+        #expect(await runs.list(limit: 10).map(\.id) == [failed.id, ok.id])
+    }
+
     @Test func routingPicksTheCheapestTierThatMeetsTheNeeds() async throws {
         let tiers = [
             Tier.scripted("cheap-shallow", depth: .none, input: 100_000, output: 400_000),

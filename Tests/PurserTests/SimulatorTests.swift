@@ -124,6 +124,24 @@ struct SimulatorTests {
         #expect(abs(slept - (ttft + Double(response.usage.outputTokens) / nano.latency.outputTokensPerSecond)) < 0.001)
     }
 
+    @Test func theSimulatorEnforcesTheCallTimeoutItself() async throws {
+        let clock = ManualClock()
+        let slow = SimulatedProvider(speed: .realTime, clock: clock)
+        #expect(slow.enforcesTimeout)
+        let engine = Engine(providers: [slow], clock: clock)
+        let workflow = Workflow("slow") {
+            ModelStep("think", prompt: "Plan the migration").needs(reasoning: .high).timeout(.seconds(2)).retry(.none)
+        }
+        let handle = try await engine.start(try engine.compile(workflow), input: [:])
+        try await clock.waitForSleepers(1)
+        #expect(clock.sleepRequests == [.seconds(2)])  // no timer task of the engine's: one sleep, the provider's
+        clock.advance(by: .seconds(2))
+        let result = await handle.result()
+        #expect(result.status == .failed)
+        #expect(result.error?.code == .timedOut)
+        #expect(result.records.first?.status == .failed)
+    }
+
     @Test func cancellationStopsASimulatedCall() async throws {
         let slow = SimulatedProvider(speed: .realTime)
         let task = Task { try await slow.complete(ModelRequest(messages: [.user("x")], maxOutputTokens: 5000), on: frontier) }

@@ -4,6 +4,19 @@
 /// provider reported and releases the rest; every reservation is resolved exactly once.
 /// The in-memory ledger here enforces no caps; the durable, cap-enforcing ledger lives in
 /// `PurserSQLite`.
+///
+/// ## Usage
+///
+/// ```swift
+/// let ledger = InMemoryLedger()
+/// let engine = Engine(ledger: ledger)
+/// _ = try await engine.run(graph, input: input)
+/// print(await ledger.spent)                       // what was settled
+/// assert(await ledger.openReservations.isEmpty)   // nothing left on hold
+/// ```
+///
+/// An implementation throws from ``reserve(_:)`` to refuse a call (a cap it would break); the
+/// engine then fails the step without calling the model.
 public protocol Ledger: Sendable {
     /// Reserves `request.amount`; throws when a cap cannot cover it.
     func reserve(_ request: ReservationRequest) async throws -> Reservation

@@ -1,5 +1,16 @@
 /// Remembers each finished step of a run, so a run resumed after a restart skips the
 /// steps that already ran and never charges them twice.
+///
+/// ## Usage
+///
+/// ```swift
+/// let journal = InMemoryJournal()
+/// let engine = Engine(journal: journal)
+/// let id = RunID("run_nightly_2026_11_29")
+/// _ = try await engine.run(graph, input: input, options: RunOptions(runID: id))   // fails half-way
+/// // Later, the same id: journaled calls are replayed, not called or charged again.
+/// _ = try await engine.run(graph, input: input, options: RunOptions(runID: id))
+/// ```
 public protocol Journal: Sendable {
     func record(_ entry: JournalEntry) async throws
     /// The finished steps of a run, by step key.

@@ -1,4 +1,13 @@
 /// Keeps runs: their status while they run and their result when they end.
+///
+/// ## Usage
+///
+/// ```swift
+/// let runs = InMemoryRunStore()
+/// let engine = Engine(runStore: runs)
+/// let handle = try await engine.start(graph, input: input)
+/// print(try await runs.run(handle.id)?.status as Any)   // .running, then the final status
+/// ```
 public protocol RunStore: Sendable {
     func save(_ run: RunSummary) async throws
     func run(_ id: RunID) async throws -> RunSummary?
