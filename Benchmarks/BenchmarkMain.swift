@@ -1,7 +1,7 @@
 import Foundation
 import Purser
 
-/// `swift run -c release purser-bench [--iterations N] [--steps N] [--json]`
+/// `swift run -c release purser-bench [--iterations N] [--steps N] [--only TEXT] [--json]`
 @main
 enum BenchmarkMain {
     static func main() async throws {
@@ -17,7 +17,12 @@ enum BenchmarkMain {
         #if DEBUG
         FileHandle.standardError.write(Data("warning: a debug build; run with -c release for real numbers\n".utf8))
         #endif
-        let results = try await EngineBenchmark(iterations: iterations, stepCount: steps).run()
+        var benchmark = EngineBenchmark(iterations: iterations, stepCount: steps)
+        if let position = arguments.firstIndex(of: "--only"), position + 1 < arguments.count {
+            benchmark.only = arguments[position + 1]
+        }
+        let results = try await benchmark.run()
+        let simulatorCall = try await SimulatorBenchmark(calls: steps).run()
         if arguments.contains("--json") {
             let rows: [JSONValue] = results.map {
                 [
@@ -27,7 +32,10 @@ enum BenchmarkMain {
                     "stepsPerSecond": .number($0.stepsPerSecond.rounded()),
                 ]
             }
-            print(JSONValue.array(rows).prettyJSON)
+            print(JSONValue.object([
+                "scenarios": .array(rows),
+                "simulatorMicrosecondsPerCall": .number((simulatorCall * 1e8).rounded() / 100),
+            ]).prettyJSON)
         } else {
             print("Engine overhead, median of \(iterations) runs after one warm-up (\(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
             print("| scenario | provider | µs per step | steps per second | median run |")
@@ -37,6 +45,7 @@ enum BenchmarkMain {
                     "| \(result.scenario) | \(result.provider) | \(format(result.microsecondsPerStep, places: 1)) | "
                         + "\(Int(result.stepsPerSecond.rounded())) | \(format(result.median * 1000, places: 1)) ms |")
             }
+            print("\nThe simulator alone, outside the engine: \(format(simulatorCall * 1e6, places: 1)) µs per call.")
         }
     }
 

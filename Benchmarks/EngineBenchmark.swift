@@ -19,6 +19,8 @@ struct EngineBenchmark {
 
     let iterations: Int
     let stepCount: Int
+    /// Runs only the scenarios whose "scenario, provider" label contains this text.
+    var only: String?
 
     static func sequentialWorkflow(steps: Int) -> Workflow {
         Workflow("bench-sequential") {
@@ -48,18 +50,18 @@ struct EngineBenchmark {
             let engine = Engine(providers: [provider])
             let sequential = try engine.compile(Self.sequentialWorkflow(steps: stepCount))
             let fanOut = try engine.compile(Self.fanOutWorkflow(maxCount: stepCount))
-            results.append(
-                try await measure(
-                    "sequential \(stepCount) steps", provider: label, engine: engine, graph: sequential,
-                    input: ["topic": "budgets"], options: RunOptions()))
-            results.append(
-                try await measure(
-                    "fan-out \(stepCount) items (run limit 16)", provider: label, engine: engine, graph: fanOut,
-                    input: ["items": items], options: RunOptions()))
-            results.append(
-                try await measure(
-                    "fan-out \(stepCount) items (no limit)", provider: label, engine: engine, graph: fanOut,
-                    input: ["items": items], options: RunOptions(maxConcurrency: stepCount)))
+            let scenarios: [(String, WorkflowGraph, JSONValue, RunOptions)] = [
+                ("sequential \(stepCount) steps", sequential, ["topic": "budgets"], RunOptions()),
+                ("fan-out \(stepCount) items (run limit 16)", fanOut, ["items": items], RunOptions()),
+                ("fan-out \(stepCount) items (no limit)", fanOut, ["items": items], RunOptions(maxConcurrency: stepCount)),
+            ]
+            for (scenario, graph, input, options) in scenarios {
+                if let measurement = try await measure(
+                    scenario, provider: label, engine: engine, graph: graph, input: input, options: options)
+                {
+                    results.append(measurement)
+                }
+            }
         }
         return results
     }
@@ -67,7 +69,8 @@ struct EngineBenchmark {
     private func measure(
         _ scenario: String, provider: String, engine: Engine, graph: WorkflowGraph, input: JSONValue,
         options: RunOptions
-    ) async throws -> Measurement {
+    ) async throws -> Measurement? {
+        if let only, !"\(scenario), \(provider)".contains(only) { return nil }
         var samples: [Double] = []
         for iteration in 0..<(iterations + 1) {
             let clock = ContinuousClock()

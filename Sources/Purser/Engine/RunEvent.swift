@@ -1,10 +1,12 @@
 /// What a run reports as it goes, for live progress and the API's event stream.
+///
+/// Large payloads are `indirect`, so events stay a pointer wide in the stream's buffer.
 public enum RunEvent: Sendable, Hashable, Codable {
     case runStarted(runID: RunID, workflow: String)
     /// The number of calls known so far grew (a for-each learned its item count).
     case callsPlanned(total: Int)
     case stepStarted(key: String, kind: StepKind, tierID: String?)
-    case stepRetrying(key: String, attempt: Int, error: PurserError, delaySeconds: Double)
-    case stepFinished(StepRecord)
-    case runFinished(RunSummary)
+    indirect case stepRetrying(key: String, attempt: Int, error: PurserError, delaySeconds: Double)
+    indirect case stepFinished(StepRecord)
+    indirect case runFinished(RunSummary)
 }

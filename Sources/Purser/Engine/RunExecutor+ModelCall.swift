@@ -37,7 +37,7 @@ extension RunExecutor {
         key: String, step: ModelStep, kind: StepKind, messages: [ChatMessage], tools: [ToolDefinition],
         scope: Scope
     ) async throws -> ModelResponse {
-        if let entry = journaled[key] {
+        if !journaled.isEmpty, let entry = journaled[key] {
             await state.add(Self.replayed(entry.record))
             return try Self.decodeResponse(entry.output, key: key)
         }

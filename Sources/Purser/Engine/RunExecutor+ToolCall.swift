@@ -3,7 +3,7 @@ extension RunExecutor {
     func callTool(
         key: String, stepID: String, name: String, arguments: JSONValue, timeout: Duration?, retry: RetryPolicy
     ) async throws -> JSONValue {
-        if let entry = journaled[key] {
+        if !journaled.isEmpty, let entry = journaled[key] {
             await state.add(Self.replayed(entry.record))
             return entry.output
         }

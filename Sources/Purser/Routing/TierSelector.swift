@@ -42,7 +42,7 @@ public struct TierSelector: Sendable {
             worstCaseCost: best.tier.pricing.worstCaseCost(
                 inputTokens: request.inputTokens, maxOutputTokens: request.maxOutputTokens),
             predictedP95Seconds: best.p95,
-            rejected: rejections.sorted { $0.tierID < $1.tierID })
+            rejected: rejections)
     }
 
     /// Why `tier` cannot serve `request`, or `nil` if it can. Builds no text: it runs for
@@ -52,7 +52,7 @@ public struct TierSelector: Sendable {
         if let allowed = needs.jurisdictions, !allowed.contains(tier.jurisdiction) {
             return TierRejection(tierID: tier.id, .jurisdiction(tier: tier.jurisdiction, allowed: allowed))
         }
-        if !needs.capabilities.isSubset(of: tier.capabilities) {
+        if !needs.capabilities.isEmpty, !needs.capabilities.isSubset(of: tier.capabilities) {
             return TierRejection(tierID: tier.id, .capability(missing: needs.capabilities.subtracting(tier.capabilities)))
         }
         if tier.reasoningDepth < needs.reasoning {

@@ -140,77 +140,87 @@ public struct SimulatedProvider: ModelProvider {
         return calls
     }
 
-    /// Words to echo back: the last user message's, so answers read as if on topic. Scans
-    /// bytes, not characters (ASCII letters and any non-ASCII byte count as letters): it runs
-    /// on every simulated call.
+    /// Words to echo back: those of more than three letters in the first kilobyte of the last
+    /// user message, so answers read as if on topic. Scans raw bytes (ASCII letters and any
+    /// non-ASCII byte count as letters): it runs on every simulated call.
     static func words(from request: ModelRequest) -> [Substring] {
-        guard let prompt = request.messages.last(where: { $0.role == .user })?.content else { return [] }
-        var words: [Substring] = []
-        let utf8 = prompt.utf8
-        var index = utf8.startIndex
-        var wordStart: String.Index?
-        var scanned = 0
-        func isLetter(_ byte: UInt8) -> Bool {
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte >= 0x80
-        }
-        while index < utf8.endIndex, scanned < 2048, words.count < 64 {
-            let letter = isLetter(utf8[index])
-            if letter, wordStart == nil { wordStart = index }
-            if !letter, let start = wordStart {
-                if utf8.distance(from: start, to: index) > 3 { words.append(prompt[start..<index]) }
-                wordStart = nil
+        guard var prompt = request.messages.last(where: { $0.role == .user })?.content else { return [] }
+        var ranges: [Range<Int>] = []
+        let scanned = prompt.withUTF8 { bytes -> Int in
+            let limit = min(bytes.count, 1024)
+            var start = -1
+            for offset in 0..<limit {
+                let byte = bytes[offset]
+                let letter = (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte >= 0x80
+                if letter {
+                    if start < 0 { start = offset }
+                } else if start >= 0 {
+                    if offset - start > 3 { ranges.append(start..<offset) }
+                    start = -1
+                    if ranges.count == 64 { return limit }
+                }
             }
-            index = utf8.index(after: index)
-            scanned += 1
+            if start >= 0, limit == bytes.count, limit - start > 3 { ranges.append(start..<limit) }
+            return limit
         }
-        if let start = wordStart, index == utf8.endIndex, words.count < 64, utf8.distance(from: start, to: index) > 3 {
-            words.append(prompt[start..<index])
+        _ = scanned
+        let utf8 = prompt.utf8
+        return ranges.map { range in
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            return prompt[lower..<upper]
         }
-        return words
     }
 
-    private static let filler: [String] = [
+    private static let filler: [[UInt8]] = [
         "the", "request", "was", "reviewed", "and", "the", "relevant", "details", "are", "summarised",
         "below", "with", "next", "steps", "for", "the", "team", "based", "on", "policy", "guidance",
         "customer", "account", "status", "clause", "risk", "recommend", "confirm", "evidence", "source",
-    ]
-    private static let sentenceStarts: [String] = [
+    ].map { Array($0.utf8) }
+    private static let sentenceStarts: [[UInt8]] = [
         "The", "We", "This", "Next", "Overall", "Policy", "Evidence", "Our", "Based", "Please",
-    ]
+    ].map { Array($0.utf8) }
 
-    /// Readable filler of about `tokens` tokens, mixing in words from the prompt. Appends
-    /// slices into one pre-sized buffer: it runs on every simulated call.
+    /// Readable filler of about `tokens` tokens, mixing in words from the prompt. Built as
+    /// bytes and decoded once: it runs on every simulated call.
     static func prose(
         tokens: Int, tier: Tier, words: [Substring], counter: any TokenCounter, random: inout SplitMix64
     ) -> String {
         let targetBytes = tokens * 4
-        var text = "[\(tier.id)]"
-        text.reserveCapacity(targetBytes + 16)
-        while text.utf8.count < targetBytes - 1 {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(targetBytes + 32)
+        bytes.append(UInt8(ascii: "["))
+        bytes.append(contentsOf: tier.id.utf8)
+        bytes.append(UInt8(ascii: "]"))
+        while bytes.count < targetBytes - 1 {
             let roll = random.next()
             if roll % 11 == 0 {
-                text += ". "
-                text += sentenceStarts[Int(roll / 11 % UInt64(sentenceStarts.count))]
+                bytes.append(UInt8(ascii: "."))
+                bytes.append(UInt8(ascii: " "))
+                bytes.append(contentsOf: sentenceStarts[Int(roll / 11 % UInt64(sentenceStarts.count))])
             } else {
-                text += " "
+                bytes.append(UInt8(ascii: " "))
                 if !words.isEmpty, roll % 3 == 0 {
-                    text += words[Int(roll / 3 % UInt64(words.count))]
+                    bytes.append(contentsOf: words[Int(roll / 3 % UInt64(words.count))].utf8)
                 } else {
-                    text += filler[Int(roll % UInt64(filler.count))]
+                    bytes.append(contentsOf: filler[Int(roll % UInt64(filler.count))])
                 }
             }
         }
-        text += "."
-        return text
+        bytes.append(UInt8(ascii: "."))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// FNV-1a over everything that shapes the answer, so equal requests get equal answers.
     static func seed(_ request: ModelRequest, _ tier: Tier) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
+            var text = text
+            text.withUTF8 { bytes in
+                for byte in bytes {
+                    hash ^= UInt64(byte)
+                    hash = hash &* 0x100_0000_01b3
+                }
             }
             hash ^= 0xff
             hash = hash &* 0x100_0000_01b3
