@@ -12,7 +12,7 @@ enum BenchmarkMain {
             else { return fallback }
             return value
         }
-        let iterations = value("--iterations", default: 5)
+        let iterations = value("--iterations", default: 15)
         let steps = value("--steps", default: 1000)
         #if DEBUG
         FileHandle.standardError.write(Data("warning: a debug build; run with -c release for real numbers\n".utf8))

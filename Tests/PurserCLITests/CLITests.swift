@@ -108,7 +108,7 @@ struct CLITests {
         process.standardOutput = out
         process.standardError = Pipe()
         try process.run()
-        try await Task.sleep(for: .milliseconds(800))
+        try await Task.sleep(for: .milliseconds(1500))
         process.interrupt()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
