@@ -112,24 +112,29 @@ extension RunExecutor {
                 await state.end(finished)
                 return response
             } catch {
-                let failure = failure(from: error, key: key)
-                if failure.code != .cancelled, failure.isRetryable, attempt < policy.maxAttempts {
-                    let delay = policy.delay(
-                        afterAttempt: attempt, unitRandom: Double.random(in: 0..<1),
-                        retryAfter: (error as? ProviderError)?.retryAfter)
-                    await state.retrying(key: key, attempt: attempt, error: failure, delay: delay)
-                    do {
-                        try await clock.sleep(for: delay)
-                        continue
-                    } catch {
-                        let cancelled = PurserError(.cancelled, "the run was cancelled", stepKey: key)
-                        await state.end(record(.cancelled, cancelled))
-                        throw cancelled
-                    }
+                guard let final = await afterFailedAttempt(error, key: key, attempt: attempt, policy: policy) else {
+                    continue
                 }
-                await state.end(record(failure.code == .cancelled ? .cancelled : .failed, failure))
-                throw failure
+                await state.end(record(final.code == .cancelled ? .cancelled : .failed, final))
+                throw final
             }
+        }
+    }
+
+    /// Decides what follows a failed attempt: `nil` after waiting out the backoff when a retry
+    /// may help (the run is told it is retrying), else the error the step fails with.
+    func afterFailedAttempt(_ error: any Error, key: String, attempt: Int, policy: RetryPolicy) async -> PurserError? {
+        let failure = failure(from: error, key: key)
+        guard failure.code != .cancelled, failure.isRetryable, attempt < policy.maxAttempts else { return failure }
+        let delay = policy.delay(
+            afterAttempt: attempt, unitRandom: Double.random(in: 0..<1),
+            retryAfter: (error as? ProviderError)?.retryAfter)
+        await state.retrying(key: key, attempt: attempt, error: failure, delay: delay)
+        do {
+            try await environment.clock.sleep(for: delay)
+            return nil
+        } catch {
+            return PurserError(.cancelled, "the run was cancelled", stepKey: key)
         }
     }
 

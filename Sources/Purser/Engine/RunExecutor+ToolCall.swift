@@ -32,21 +32,11 @@ extension RunExecutor {
                 await state.end(finished)
                 return output
             } catch {
-                let failure = failure(from: error, key: key)
-                if failure.code != .cancelled, failure.isRetryable, attempt < retry.maxAttempts {
-                    let delay = retry.delay(afterAttempt: attempt, unitRandom: Double.random(in: 0..<1))
-                    await state.retrying(key: key, attempt: attempt, error: failure, delay: delay)
-                    do {
-                        try await clock.sleep(for: delay)
-                        continue
-                    } catch {
-                        let cancelled = PurserError(.cancelled, "the run was cancelled", stepKey: key)
-                        await state.end(record(.cancelled, cancelled))
-                        throw cancelled
-                    }
+                guard let final = await afterFailedAttempt(error, key: key, attempt: attempt, policy: retry) else {
+                    continue
                 }
-                await state.end(record(failure.code == .cancelled ? .cancelled : .failed, failure))
-                throw failure
+                await state.end(record(final.code == .cancelled ? .cancelled : .failed, final))
+                throw final
             }
         }
     }
