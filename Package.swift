@@ -11,7 +11,9 @@ let package = Package(
         .library(name: "PurserTools", targets: ["PurserTools"]),
         .library(name: "Workflows", targets: ["Workflows"]),
         .executable(name: "purser", targets: ["purser"]),
+        .library(name: "PurserTokenizer", targets: ["PurserTokenizer"]),
         .executable(name: "purser-bench", targets: ["PurserBenchmarks"]),
+        .executable(name: "purser-tokenizer-bench", targets: ["TokenizerBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -19,6 +21,12 @@ let package = Package(
     targets: [
         // The core: DSL, graph, engine, protocols, in-memory stores, simulator. No dependencies, no I/O.
         .target(name: "Purser", path: "Sources/Purser"),
+        // Exact byte-pair encoding for tiktoken-format vocabularies; no dependencies, ranks shipped as resources.
+        .target(
+            name: "PurserTokenizer",
+            path: "Sources/PurserTokenizer",
+            resources: [.copy("Resources/cl100k_base.tiktoken"), .copy("Resources/o200k_base.tiktoken")]
+        ),
         // Built-in tools agents may call (these do I/O: files, clock, HTTP).
         .target(name: "PurserTools", dependencies: ["Purser"], path: "Tools"),
         // Example workflows, compiled in.
@@ -43,9 +51,16 @@ let package = Package(
         .executableTarget(
             name: "PurserBenchmarks",
             dependencies: ["Purser"],
-            path: "Benchmarks"
+            path: "Benchmarks/Engine"
+        ),
+        .executableTarget(
+            name: "TokenizerBenchmarks",
+            dependencies: ["PurserTokenizer"],
+            path: "Benchmarks/Tokenizer",
+            exclude: ["reference_tokenizer.py"]
         ),
         .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),
+        .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "PurserTools", "PurserTestKit"]),
         .testTarget(name: "PurserCLITests", dependencies: ["PurserCLI", "PurserTestKit"]),
