@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "PurserCLI",
             dependencies: [
-                "Purser", "PurserTools", "Workflows",
+                "Purser", "PurserTools", "PurserTokenizer", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PurserCLI"

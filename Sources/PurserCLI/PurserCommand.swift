@@ -10,7 +10,7 @@ public struct PurserCommand: AsyncParsableCommand {
             66 not found; 69 provider failure or no tier meets a step's needs; 70 internal error; \
             75 budget exceeded; 130 cancelled.
             """,
-        subcommands: [WorkflowsCommand.self, RunCommand.self]
+        subcommands: [WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TokenizeCommand.self]
     )
 
     public init() {}

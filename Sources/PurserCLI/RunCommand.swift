@@ -14,6 +14,8 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup var global: GlobalOptions
+
     @Argument(help: "The workflow to run (see `purser workflows`).")
     var workflow: String
 
@@ -78,7 +80,8 @@ struct RunCommand: AsyncParsableCommand {
     private func execute() async throws -> Int32 {
         let definition = try WorkflowCatalog.workflow(named: workflow)
         let runInput = try input.map(InputReader.read) ?? definition.exampleInput
-        let engine = EngineFactory.makeEngine(speed: try parsedSpeed())
+        let store = HistoryStore(directory: global.dataDirectory)
+        let engine = try EngineFactory.makeEngine(speed: try parsedSpeed(), history: try store.load())
         let graph: WorkflowGraph
         do {
             graph = try engine.compile(definition)
@@ -100,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
         var progress = ProgressReporter(enabled: !json && Terminal.standardError.isInteractive)
         for await event in handle.events { progress.handle(event) }
         let result = await handle.result()
+        try store.learn(from: result)
 
         if json {
             let document = try JSONValue.encoding(result)

@@ -14,6 +14,11 @@ enum RunReport {
         }
         out += "\n" + stepTable(result.records)
         out += totalsLine(result) + "\n"
+        if let estimate = result.estimate {
+            let cost = estimate.cost
+            out += "estimated cost: expected \(cost.expected), p95 \(cost.p95), worst \(cost.worst); "
+                + "actual \(result.totals.cost) (confidence \(estimate.confidence.rawValue))\n"
+        }
         return out
     }
 

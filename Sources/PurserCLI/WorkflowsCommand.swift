@@ -12,7 +12,8 @@ struct WorkflowsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let engine = EngineFactory.makeEngine(speed: .instant)
+        let engine: Engine
+        do { engine = try EngineFactory.makeEngine(speed: .instant) } catch { Self.exit(with: error) }
         var entries: [JSONValue] = []
         var text = ""
         for workflow in WorkflowCatalog.all {

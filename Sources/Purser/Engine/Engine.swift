@@ -20,13 +20,38 @@ public actor Engine {
         journal: any Journal = InMemoryJournal(),
         runStore: any RunStore = InMemoryRunStore(),
         clock: any PurserClock = SystemClock(),
-        tokenCounter: any TokenCounter = ApproximateTokenCounter()
+        tokenCounter: any TokenCounter = ApproximateTokenCounter(),
+        history: EstimateHistory = EstimateHistory()
     ) {
         var byName: [String: any ModelProvider] = [:]
         for provider in providers { byName[provider.name] = provider }
         environment = EngineEnvironment(
             selector: TierSelector(tiers: tiers), providers: byName, tools: ToolRegistry(tools), ledger: ledger,
-            journal: journal, runStore: runStore, clock: clock, tokenCounter: tokenCounter)
+            journal: journal, runStore: runStore, clock: clock, tokenCounter: tokenCounter, history: history)
+    }
+
+    /// What the engine has learned from finished runs; estimates read it, every run adds to it.
+    public nonisolated var history: EstimateHistory { environment.history }
+
+    /// The estimator this engine's runs are estimated with.
+    public nonisolated func estimator(samples: Int? = nil, seed: UInt64 = Estimator.defaultSeed) -> Estimator {
+        Estimator(
+            selector: environment.selector, tokenCounter: environment.tokenCounter, tools: environment.tools,
+            samples: samples ?? 500, seed: seed)
+    }
+
+    /// Estimates a run of `graph` on `input` from what the engine has learned so far.
+    public func estimate(_ graph: WorkflowGraph, input: JSONValue, samples: Int? = nil, seed: UInt64 = Estimator.defaultSeed)
+        async throws(PurserError) -> RunEstimate
+    {
+        let history = await environment.history.snapshot
+        return try estimator(samples: samples ?? Self.admissionSamples(graph), seed: seed)
+            .estimate(graph, input: input, history: history)
+    }
+
+    /// Fewer samples for very large graphs, so estimating at admission stays in milliseconds.
+    static func admissionSamples(_ graph: WorkflowGraph) -> Int {
+        min(500, max(100, 100_000 / max(graph.maxCallCount, 1)))
     }
 
     /// The tier catalog the engine routes over.
@@ -66,6 +91,13 @@ public actor Engine {
             throw PurserError(.internal, "could not read the journal of run \(runID): \(error)")
         }
 
+        var estimate: RunEstimate?
+        if options.estimate {
+            // A run that cannot be estimated (say no tier fits a step) still starts; it will
+            // fail at that step with the same error, which is where the user expects it.
+            estimate = try? await self.estimate(graph, input: input)
+        }
+
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
         let state = RunState(
             runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation)
@@ -74,7 +106,9 @@ public actor Engine {
             options: options, journaled: journaled)
         let environment = environment
         let task = Task<RunResult, Never> {
-            let result = await Self.perform(graph, input: input, executor: executor, environment: environment)
+            var result = await Self.perform(graph, input: input, executor: executor, environment: environment)
+            result.estimate = estimate
+            await environment.history.learn(from: result)
             self.finished(runID)
             return result
         }
@@ -151,7 +185,7 @@ public actor Engine {
                 isRetryable: wrapped.isRetryable)
             status = wrapped.code == .cancelled ? .cancelled : .failed
         }
-        let (records, totals) = await state.snapshot
+        let (records, totals, observations) = await state.snapshot
         summary.status = status
         summary.endedAt = clock.wallNow()
         summary.totals = totals
@@ -161,7 +195,8 @@ public actor Engine {
         await state.finish(summary)
         return RunResult(
             id: executor.runID, workflow: graph.name, status: status, output: output, outputs: outputs,
-            records: records, totals: totals, duration: (clock.monotonicNow() - start).seconds, error: failure)
+            records: records, totals: totals, duration: (clock.monotonicNow() - start).seconds, error: failure,
+            estimate: nil, observations: observations)
     }
 }
 

@@ -8,4 +8,5 @@ struct EngineEnvironment: Sendable {
     let runStore: any RunStore
     let clock: any PurserClock
     let tokenCounter: any TokenCounter
+    let history: EstimateHistory
 }

@@ -18,6 +18,7 @@ extension RunExecutor {
                 key: key, step: step, kind: .model, messages: messages, tools: isLast ? [] : definitions,
                 scope: scope)
             if response.toolCalls.isEmpty {
+                await state.observeLoop(loopKey, iterations: iteration)
                 return try Self.output(of: response, step: step, key: key)
             }
             messages.append(ChatMessage(role: .assistant, content: response.text, toolCalls: response.toolCalls))

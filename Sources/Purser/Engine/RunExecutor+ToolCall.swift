@@ -27,7 +27,8 @@ extension RunExecutor {
                 let output = try await withTimeout(timeout, clock: clock) {
                     try await tool.validatedInvoke(arguments)
                 }
-                let finished = record(.succeeded, nil)
+                var finished = record(.succeeded, nil)
+                finished.resultTokens = environment.tokenCounter.count(output.compactJSON)
                 try await environment.journal.record(JournalEntry(runID: runID, record: finished, output: output))
                 await state.end(finished)
                 return output

@@ -64,7 +64,9 @@ struct RunExecutor: Sendable {
 
         case .branch(let branch):
             let key = scope.key(branch.id)
-            let arm = try scope.evaluate(branch.condition, stepKey: key) ? branch.then : branch.otherwise
+            let tookThen = try scope.evaluate(branch.condition, stepKey: key)
+            await state.observeBranch(key, tookThen: tookThen)
+            let arm = tookThen ? branch.then : branch.otherwise
             let output = arm.isEmpty ? JSONValue.null : try await executeSequence(arm, scope: scope).output
             return NodeResult(output: output, exports: [branch.id: output])
 
@@ -121,6 +123,7 @@ struct RunExecutor: Sendable {
                 "for-each over '\(step.over)' has \(items.count) items, more than its declared maxCount \(maxCount)",
                 stepKey: key)
         }
+        await state.observeForEach(key, count: items.count)
         await state.plan(additionalCalls: items.count * Self.staticCallCount(step.body))
         guard !items.isEmpty else { return .array([]) }
 

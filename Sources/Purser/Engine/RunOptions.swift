@@ -10,15 +10,19 @@ public struct RunOptions: Sendable, Hashable {
     public var stepTimeout: Duration?
     /// Retries for calls whose step sets none.
     public var retry: RetryPolicy
+    /// Estimate the run before it starts (kept in the result, and compared with the actual
+    /// cost afterwards for calibration).
+    public var estimate: Bool
 
     public init(
         runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
-        stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default
+        stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true
     ) {
         self.runID = runID
         self.tags = tags
         self.maxConcurrency = maxConcurrency
         self.stepTimeout = stepTimeout
         self.retry = retry
+        self.estimate = estimate
     }
 }

@@ -25,6 +25,18 @@ public struct RunTotals: Sendable, Hashable, Codable {
     }
 }
 
+/// The shape a run took, for learning: how many items each for-each had, how many model
+/// calls each agent loop made, which arm each branch took. Keyed by step id; one entry per
+/// instance (a for-each inside a for-each contributes one count per outer item). Keys are
+/// step-instance keys (`clauses`, `outer[2]/inner`); ``StepPath`` turns them into step paths.
+public struct RunObservations: Sendable, Hashable, Codable {
+    public var forEachCounts: [String: [Int]] = [:]
+    public var loopIterations: [String: [Int]] = [:]
+    public var branchesTaken: [String: [Bool]] = [:]
+
+    public init() {}
+}
+
 /// A run as stored and listed: identity, status and totals.
 public struct RunSummary: Sendable, Hashable, Codable {
     public var id: RunID
@@ -54,6 +66,10 @@ public struct RunResult: Sendable, Hashable, Codable {
     /// Wall-clock seconds from start to end.
     public var duration: Double
     public var error: PurserError?
+    /// What the run was estimated to cost before it started (when the engine estimated it).
+    public var estimate: RunEstimate?
+    /// The shape the run took (fan-out counts, loop iterations, branches taken).
+    public var observations: RunObservations
 
     /// The records of model calls and tool calls, without containers.
     public var callRecords: [StepRecord] {

@@ -13,6 +13,7 @@ actor RunState {
     private var records: [StepRecord] = []
     private var totals = RunTotals()
     private var plannedCalls = 0
+    private var observations = RunObservations()
     private let events: AsyncStream<RunEvent>.Continuation
 
     init(runID: RunID, workflow: String, limit: Int, events: AsyncStream<RunEvent>.Continuation) {
@@ -109,5 +110,19 @@ actor RunState {
         events.finish()
     }
 
-    var snapshot: (records: [StepRecord], totals: RunTotals) { (records, totals) }
+    func observeForEach(_ stepID: String, count: Int) {
+        observations.forEachCounts[stepID, default: []].append(count)
+    }
+
+    func observeLoop(_ stepID: String, iterations: Int) {
+        observations.loopIterations[stepID, default: []].append(iterations)
+    }
+
+    func observeBranch(_ stepID: String, tookThen: Bool) {
+        observations.branchesTaken[stepID, default: []].append(tookThen)
+    }
+
+    var snapshot: (records: [StepRecord], totals: RunTotals, observations: RunObservations) {
+        (records, totals, observations)
+    }
 }

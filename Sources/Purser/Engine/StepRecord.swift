@@ -30,6 +30,9 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var startedAt: Date
     /// Why the tier was chosen and the others were not (model calls only).
     public var decision: TierDecision?
+    /// Tokens of a tool's result as a model would read it (tool calls only): what later
+    /// prompts that quote it will cost.
+    public var resultTokens: Int?
 
     public init(
         key: String, stepID: String, kind: StepKind, status: Status, tierID: String? = nil, tool: String? = nil,
