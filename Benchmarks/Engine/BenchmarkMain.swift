@@ -23,6 +23,7 @@ enum BenchmarkMain {
         }
         let results = try await benchmark.run()
         let simulatorCall = try await SimulatorBenchmark(calls: steps).run()
+        let estimation = try await EstimatorBenchmark().run()
         if arguments.contains("--json") {
             let rows: [JSONValue] = results.map {
                 [
@@ -35,6 +36,8 @@ enum BenchmarkMain {
             print(JSONValue.object([
                 "scenarios": .array(rows),
                 "simulatorMicrosecondsPerCall": .number((simulatorCall * 1e8).rounded() / 100),
+                "estimateMilliseconds": .number((estimation.milliseconds * 100).rounded() / 100),
+                "estimateSteps": .number(Double(estimation.steps)),
             ]).prettyJSON)
         } else {
             print("Engine overhead, median of \(iterations) runs after one warm-up (\(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
@@ -46,6 +49,9 @@ enum BenchmarkMain {
                         + "\(Int(result.stepsPerSecond.rounded())) | \(format(result.median * 1000, places: 1)) ms |")
             }
             print("\nThe simulator alone, outside the engine: \(format(simulatorCall * 1e6, places: 1)) µs per call.")
+            print(
+                "Estimating a \(estimation.steps)-step graph (500 Monte Carlo samples, learned history): "
+                    + "\(format(estimation.milliseconds, places: 2)) ms.")
         }
     }
 

@@ -48,54 +48,105 @@ struct EstimationPlan {
         }
     }
 
-    struct Model {
-        var row: Int
-        var slot: Int
-        var input: InputShape
-        var tier: Tier
-        var maxOutputTokens: Int
-        var visible: Distribution
-        var reasoning: Distribution
+    /// A class, so walking the plan passes a reference instead of copying it.
+    final class Model {
+        let row: Int
+        let slot: Int
+        let input: InputShape
+        /// The chosen tier's prices (the tier itself is named in the row).
+        let pricing: Pricing
+        let maxOutputTokens: Int
+        let visible: Distribution
+        let reasoning: Distribution
+
+        init(row: Int, slot: Int, input: InputShape, pricing: Pricing, maxOutputTokens: Int, visible: Distribution, reasoning: Distribution) {
+            self.row = row
+            self.slot = slot
+            self.input = input
+            self.pricing = pricing
+            self.maxOutputTokens = maxOutputTokens
+            self.visible = visible
+            self.reasoning = reasoning
+        }
     }
 
-    struct Tool {
-        var row: Int
-        var slot: Int
-        var result: Distribution
+    /// A class, so walking the plan passes a reference instead of copying it.
+    final class Tool {
+        let row: Int
+        let slot: Int
+        let result: Distribution
         /// The upper bound used for the worst case (tools declare no output bound).
-        var worstResult: Int
+        let worstResult: Int
+
+        init(row: Int, slot: Int, result: Distribution, worstResult: Int) {
+            self.row = row
+            self.slot = slot
+            self.result = result
+            self.worstResult = worstResult
+        }
     }
 
-    struct Loop {
-        var model: Model
-        var toolDefinitionTokens: Int
-        var iterations: Distribution
-        var maxIterations: Int
-        var toolResult: Distribution
-        var worstToolResult: Int
+    /// A class, so walking the plan passes a reference instead of copying it.
+    final class Loop {
+        let model: Model
+        let toolDefinitionTokens: Int
+        let iterations: Distribution
+        let maxIterations: Int
+        let toolResult: Distribution
+        let worstToolResult: Int
+
+        init(model: Model, toolDefinitionTokens: Int, iterations: Distribution, maxIterations: Int, toolResult: Distribution, worstToolResult: Int) {
+            self.model = model
+            self.toolDefinitionTokens = toolDefinitionTokens
+            self.iterations = iterations
+            self.maxIterations = maxIterations
+            self.toolResult = toolResult
+            self.worstToolResult = worstToolResult
+        }
     }
 
-    struct Fan {
-        var slot: Int
-        var count: Distribution
+    /// A class, so walking the plan passes a reference instead of copying it.
+    final class Fan {
+        let slot: Int
+        let count: Distribution
         /// One body per known item; or a single body reused for every item when the list is
         /// only known at run time.
-        var bodies: [Node]
-        var knownCount: Int?
-        var maxCount: Int
+        let bodies: [Node]
+        let knownCount: Int?
+        let maxCount: Int
         /// The slot of each body's last step, whose outputs make the for-each's output.
-        var lastSlots: [Int]
+        let lastSlots: [Int]
+
+        init(slot: Int, count: Distribution, bodies: [Node], knownCount: Int?, maxCount: Int, lastSlots: [Int]) {
+            self.slot = slot
+            self.count = count
+            self.bodies = bodies
+            self.knownCount = knownCount
+            self.maxCount = maxCount
+            self.lastSlots = lastSlots
+        }
     }
 
-    struct Choice {
-        var slot: Int
+    /// A class, so walking the plan passes a reference instead of copying it.
+    final class Choice {
+        let slot: Int
         /// Probability of the "then" arm; 0 or 1 when the condition could be decided from the input.
-        var thenProbability: Double
-        var decided: Bool
-        var then: Node
-        var otherwise: Node
-        var thenLastSlot: Int?
-        var otherwiseLastSlot: Int?
+        let thenProbability: Double
+        let decided: Bool
+        let then: Node
+        let otherwise: Node
+        let thenLastSlot: Int?
+        let otherwiseLastSlot: Int?
+
+        init(slot: Int, thenProbability: Double, decided: Bool, then: Node, otherwise: Node, thenLastSlot: Int?, otherwiseLastSlot: Int?) {
+            self.slot = slot
+            self.thenProbability = thenProbability
+            self.decided = decided
+            self.then = then
+            self.otherwise = otherwise
+            self.thenLastSlot = thenLastSlot
+            self.otherwiseLastSlot = otherwiseLastSlot
+        }
     }
 
     indirect enum Node {

@@ -252,7 +252,7 @@ struct EstimationPlanBuilder {
         let confidence = depth == .none ? visible.confidence : min(visible.confidence, reasoning.confidence)
         let row = self.row(path, kind: kind, tierID: tier.id, confidence: confidence)
         return Plan.Model(
-            row: row, slot: slot, input: input, tier: tier, maxOutputTokens: maxOutput, visible: visible,
+            row: row, slot: slot, input: input, pricing: tier.pricing, maxOutputTokens: maxOutput, visible: visible,
             reasoning: reasoning)
     }
 

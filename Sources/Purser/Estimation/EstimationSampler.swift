@@ -127,13 +127,13 @@ struct EstimationSampler {
         if worst {
             visible = model.maxOutputTokens
             reasoning = model.reasoning.cap == 0 ? 0 : model.maxOutputTokens
-            cost = model.tier.pricing.worstCaseCost(inputTokens: input, maxOutputTokens: model.maxOutputTokens)
+            cost = model.pricing.worstCaseCost(inputTokens: input, maxOutputTokens: model.maxOutputTokens)
             rowOutput[model.row] += model.maxOutputTokens
         } else {
             let thought = min(model.reasoning.sample(&random), model.maxOutputTokens - 1)
             reasoning = max(thought, 0)
             visible = max(1, min(model.visible.sample(&random), model.maxOutputTokens - reasoning))
-            cost = model.tier.pricing.cost(
+            cost = model.pricing.cost(
                 of: TokenUsage(inputTokens: input, outputTokens: visible + reasoning, reasoningTokens: reasoning))
             rowOutput[model.row] += visible + reasoning
         }

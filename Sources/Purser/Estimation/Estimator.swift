@@ -40,42 +40,52 @@ public struct Estimator: Sendable {
         let rowCount = plan.rows.count
 
         var sampler = EstimationSampler(plan: plan, random: SplitMix64(seed: seed), worst: false)
-        var rowInput = [[Int]](repeating: [], count: rowCount)
+        // One flat buffer per quantity, row-major (row × samples), filled in place.
+        let count = samples
+        var rowInput = [Int](repeating: 0, count: rowCount * count)
         var rowOutput = rowInput
         var rowReasoning = rowInput
         var rowCalls = rowInput
-        var rowCost = [[Int64]](repeating: [], count: rowCount)
-        var totalInput: [Int] = []
-        var totalOutput: [Int] = []
-        var totalReasoning: [Int] = []
-        var totalCost: [Int64] = []
-        for _ in 0..<samples {
+        var rowCost = [Int64](repeating: 0, count: rowCount * count)
+        var totalInput = [Int](repeating: 0, count: count)
+        var totalOutput = totalInput
+        var totalReasoning = totalInput
+        var totalCost = [Int64](repeating: 0, count: count)
+        for sample in 0..<count {
             sampler.reset()
             sampler.run(plan.root)
+            var input = 0
+            var output = 0
+            var reasoning = 0
             for row in 0..<rowCount {
-                rowInput[row].append(sampler.rowInput[row])
-                rowOutput[row].append(sampler.rowOutput[row])
-                rowReasoning[row].append(sampler.rowReasoning[row])
-                rowCalls[row].append(sampler.rowCalls[row])
-                rowCost[row].append(sampler.rowCost[row])
+                let index = row * count + sample
+                rowInput[index] = sampler.rowInput[row]
+                rowOutput[index] = sampler.rowOutput[row]
+                rowReasoning[index] = sampler.rowReasoning[row]
+                rowCalls[index] = sampler.rowCalls[row]
+                rowCost[index] = sampler.rowCost[row]
+                input += sampler.rowInput[row]
+                output += sampler.rowOutput[row]
+                reasoning += sampler.rowReasoning[row]
             }
-            totalInput.append(sampler.rowInput.reduce(0, +))
-            totalOutput.append(sampler.rowOutput.reduce(0, +))
-            totalReasoning.append(sampler.rowReasoning.reduce(0, +))
-            totalCost.append(sampler.totalCost)
+            totalInput[sample] = input
+            totalOutput[sample] = output
+            totalReasoning[sample] = reasoning
+            totalCost[sample] = sampler.totalCost
         }
 
         var worst = EstimationSampler(plan: plan, random: SplitMix64(seed: seed), worst: true)
         worst.run(plan.root)
 
         let steps = plan.rows.indices.map { row in
-            StepEstimate(
+            let span = row * count..<(row + 1) * count
+            return StepEstimate(
                 path: plan.rows[row].path, kind: plan.rows[row].kind, tierID: plan.rows[row].tierID,
-                calls: Self.stats(rowCalls[row], worst: worst.rowCalls[row]),
-                inputTokens: Self.stats(rowInput[row], worst: worst.rowInput[row]),
-                outputTokens: Self.stats(rowOutput[row], worst: worst.rowOutput[row]),
-                reasoningTokens: Self.stats(rowReasoning[row], worst: worst.rowReasoning[row]),
-                cost: Self.money(rowCost[row], worst: worst.rowCost[row]),
+                calls: Self.stats(rowCalls[span], worst: worst.rowCalls[row]),
+                inputTokens: Self.stats(rowInput[span], worst: worst.rowInput[row]),
+                outputTokens: Self.stats(rowOutput[span], worst: worst.rowOutput[row]),
+                reasoningTokens: Self.stats(rowReasoning[span], worst: worst.rowReasoning[row]),
+                cost: Self.money(rowCost[span], worst: worst.rowCost[row]),
                 confidence: plan.rows[row].confidence)
         }
         let totalTokens = zip(totalInput, totalOutput).map { $0 + $1 }
@@ -83,37 +93,77 @@ public struct Estimator: Sendable {
         let worstOutput = worst.rowOutput.reduce(0, +)
         return RunEstimate(
             workflow: graph.name, samples: samples, seed: seed, steps: steps,
-            inputTokens: Self.stats(totalInput, worst: worstInput),
-            outputTokens: Self.stats(totalOutput, worst: worstOutput),
-            reasoningTokens: Self.stats(totalReasoning, worst: worst.rowReasoning.reduce(0, +)),
-            totalTokens: Self.stats(totalTokens, worst: worstInput + worstOutput),
-            cost: Self.money(totalCost, worst: worst.totalCost),
+            inputTokens: Self.stats(totalInput[...], worst: worstInput),
+            outputTokens: Self.stats(totalOutput[...], worst: worstOutput),
+            reasoningTokens: Self.stats(totalReasoning[...], worst: worst.rowReasoning.reduce(0, +)),
+            totalTokens: Self.stats(totalTokens[...], worst: worstInput + worstOutput),
+            cost: Self.money(totalCost[...], worst: worst.totalCost),
             confidence: min(steps.map(\.confidence).min() ?? .learned, builder.shapeConfidence))
     }
 
-    static func stats(_ values: [Int], worst: Int) -> EstimateStats<Int> {
-        let sorted = values.sorted()
+    static func stats(_ values: ArraySlice<Int>, worst: Int) -> EstimateStats<Int> {
+        let (p50, p95) = medianAndP95(values)
         let mean = Double(values.reduce(0, +)) / Double(max(values.count, 1))
         return EstimateStats(
-            expected: Int(mean.rounded()), p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95),
-            worst: max(worst, sorted.last ?? 0))
+            expected: Int(mean.rounded()), p50: p50, p95: p95, worst: max(worst, values.max() ?? 0))
     }
 
-    static func money(_ values: [Int64], worst: Int64) -> EstimateStats<Money> {
-        let sorted = values.sorted()
+    static func money(_ values: ArraySlice<Int64>, worst: Int64) -> EstimateStats<Money> {
+        let (p50, p95) = medianAndP95(values)
         let total = values.reduce(0, +)
         let count = Int64(max(values.count, 1))
         // The mean rounded up, like every charge.
         let mean = total / count + (total % count == 0 ? 0 : 1)
         return EstimateStats(
-            expected: Money(micros: mean), p50: Money(micros: quantile(sorted, 0.5)),
-            p95: Money(micros: quantile(sorted, 0.95)), worst: Money(micros: max(worst, sorted.last ?? 0)))
+            expected: Money(micros: mean), p50: Money(micros: p50), p95: Money(micros: p95),
+            worst: Money(micros: max(worst, values.max() ?? 0)))
     }
 
-    /// Nearest-rank quantile of sorted values.
-    static func quantile<T: BinaryInteger>(_ sorted: [T], _ q: Double) -> T {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
+    /// Nearest-rank median and 95th percentile by selection, not sorting: an estimate computes
+    /// five per step, and they dominate its time on large graphs.
+    static func medianAndP95<T: BinaryInteger>(_ values: ArraySlice<T>) -> (T, T) {
+        guard let first = values.first else { return (0, 0) }
+        if values.allSatisfy({ $0 == first }) { return (first, first) }
+        var scratch = Array(values)
+        let high = rank(0.95, count: values.count)
+        let p95 = select(&scratch, high, in: 0..<scratch.count)
+        // After selecting `high`, everything below it is in 0..<high.
+        let middle = rank(0.5, count: values.count)
+        let p50 = middle == high ? p95 : select(&scratch, middle, in: 0..<high)
+        return (p50, p95)
     }
+
+    private static func rank(_ q: Double, count: Int) -> Int {
+        min(max(Int((q * Double(count)).rounded(.up)) - 1, 0), count - 1)
+    }
+
+    /// Hoare-style quickselect: puts the `k`-th smallest at `k`, smaller ones before it.
+    private static func select<T: BinaryInteger>(_ values: inout [T], _ k: Int, in range: Range<Int>) -> T {
+        var low = range.lowerBound
+        var high = range.upperBound - 1
+        var random = SplitMix64(seed: UInt64(values.count))
+        while low < high {
+            let pivot = values[low + Int(random.next() % UInt64(high - low + 1))]
+            var left = low
+            var right = high
+            while left <= right {
+                while values[left] < pivot { left += 1 }
+                while values[right] > pivot { right -= 1 }
+                if left <= right {
+                    values.swapAt(left, right)
+                    left += 1
+                    right -= 1
+                }
+            }
+            if k <= right {
+                high = right
+            } else if k >= left {
+                low = left
+            } else {
+                return values[k]
+            }
+        }
+        return values[k]
+    }
+
 }
