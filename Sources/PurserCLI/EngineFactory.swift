@@ -5,10 +5,12 @@ import Workflows
 /// and the built-in tools searching the bundled knowledge base, counting tokens exactly with
 /// the o200k_base vocabulary, and knowing what earlier runs taught.
 enum EngineFactory {
+    /// - Parameter exactCounting: false for commands that never count tokens (listing
+    ///   workflows), which then skip loading the vocabulary.
     static func makeEngine(
-        speed: SimulatedProvider.Speed, history: LearnedHistory = LearnedHistory()
+        speed: SimulatedProvider.Speed, history: LearnedHistory = LearnedHistory(), exactCounting: Bool = true
     ) throws(CLIFailure) -> Engine {
-        let counter = try TokenCounting.standard()
+        let counter: any TokenCounter = exactCounting ? try TokenCounting.standard() : ApproximateTokenCounter()
         return Engine(
             tiers: SimulatorCatalog.tiers,
             providers: [SimulatedProvider(speed: speed, tokenCounter: counter)],

@@ -12,15 +12,35 @@ struct CLITests {
         let stderr: String
     }
 
+    /// Each test gets its own data directory, so runs never touch the user's `~/.purser`.
+    let home: TemporaryDirectory
+
+    init() throws {
+        home = try TemporaryDirectory(prefix: "purser-cli-home")
+    }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PURSER_HOME"] = home.path
+        return environment
+    }
+
     /// The `purser` binary sits beside the test bundle in the build products folder.
     static var executable: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("purser")
     }
 
-    func purser(_ arguments: String...) throws -> Outcome {
+    func purser(_ arguments: String..., stdin: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        process.environment = environment
+        if let stdin {
+            let input = Pipe()
+            process.standardInput = input
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -90,6 +110,7 @@ struct CLITests {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        process.environment = environment
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
@@ -104,6 +125,7 @@ struct CLITests {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = ["run", "contract-review", "--speed", "realtime"]
+        process.environment = environment
         let out = Pipe()
         process.standardOutput = out
         process.standardError = Pipe()
@@ -114,5 +136,55 @@ struct CLITests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect(stdout.contains("cancelled"))
+    }
+
+    @Test func estimatesBeforeRunningAndReportsCalibrationAfter() throws {
+        let estimate = try purser("estimate", "contract-review", "--json")
+        #expect(estimate.status == 0, "\(estimate.stderr)")
+        let document = try JSONValue(parsing: estimate.stdout)
+        #expect(document["workflow"] == "contract-review")
+        #expect(document["confidence"] == "prior")
+        let steps = try #require(document["steps"]?.arrayValue)
+        #expect(steps.compactMap { $0["path"]?.stringValue } == ["playbook", "clauses/assess", "summary"])
+        // The example has five clauses: known from the input, so exactly five calls.
+        #expect(steps[1]["calls"]?["worst"] == 5)
+
+        let text = try purser("estimate", "contract-review")
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("total cost: expected"))
+        #expect(text.stdout.contains("clauses/assess"))
+
+        let empty = try purser("estimate", "--calibration")
+        #expect(empty.stdout.contains("no calibration data yet"))
+        for index in 0..<3 {
+            let run = try purser(
+                "run", "executive-brief", "--speed", "instant",
+                "--input", #"{"findings":"Finding \#(index)","audience":"the board"}"#)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("estimated cost: expected"))
+        }
+        let calibration = try purser("estimate", "--calibration", "executive-brief", "--json")
+        #expect(calibration.status == 0)
+        let reports = try #require(try JSONValue(parsing: calibration.stdout).arrayValue)
+        #expect(reports.first?["runs"] == 3)
+        #expect(reports.first?["worstCaseCoverage"] == 1)
+        // History persisted in the data directory: estimates are no longer prior-only.
+        let learned = try JSONValue(parsing: try purser("estimate", "executive-brief", "--json").stdout)
+        #expect(learned["confidence"] == "learning")
+    }
+
+    @Test func tokenizesStandardInput() throws {
+        let ids = try purser("tokenize", "--encoding", "cl100k_base", stdin: "hello world")
+        #expect(ids.status == 0, "\(ids.stderr)")
+        #expect(ids.stdout == "[15339,1917]\n")
+        let count = try purser("tokenize", "--encoding", "o200k_base", "--count", stdin: "hello world")
+        #expect(count.stdout == "2\n")
+        let lines = try purser("tokenize", "--encoding", "cl100k_base", "--jsonl", stdin: "\"hello world\"\n\"hello\"\n")
+        #expect(lines.stdout == "[15339,1917]\n[15339]\n")
+        let bad = try purser("tokenize", "--jsonl", stdin: "\"ok\"\nnot json\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("line 2 of standard input is not a JSON string"))
+        let unknown = try purser("tokenize", "--encoding", "p50k")
+        #expect(unknown.status == 64)
     }
 }
