@@ -1,0 +1,24 @@
+/// A tiny seeded generator (SplitMix64), so the benchmark texts are the same on
+/// every run and every machine, and results can be compared across commits.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension SplitMix64 {
+    /// One element of a non-empty array, chosen uniformly.
+    mutating func pick<Element>(_ items: [Element]) -> Element {
+        items[Int.random(in: items.indices, using: &self)]
+    }
+}
