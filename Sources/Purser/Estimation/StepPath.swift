@@ -4,6 +4,8 @@
 public enum StepPath {
     /// The path of a step-instance key: drops for-each indexes (`[3]`) and loop iterations (`#2`).
     public static func of(key: String) -> String {
+        // Most keys (top-level steps) have no markers: no need to rebuild them.
+        if !key.utf8.contains(where: { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "#") }) { return key }
         var out = ""
         out.reserveCapacity(key.utf8.count)
         var skipping: Character?
