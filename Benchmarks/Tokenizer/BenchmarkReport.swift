@@ -61,6 +61,7 @@ struct BenchmarkReport {
                 object["referenceTokens"] = reference.tokens
                 object["referenceMBps"] = round(mbps)
                 object["encodeRatio"] = round(row.encodeMBps / mbps)
+                object["countRatio"] = round(row.countMBps / mbps)
                 object["countsEqual"] = reference.tokens == row.swift.tokens
             }
             return object

@@ -33,6 +33,9 @@ struct ReferenceMeasurement: Decodable {
         if let failure = try? JSONDecoder().decode([String: String].self, from: data), let message = failure["error"] {
             throw Unavailable(description: message)
         }
+        if process.terminationStatus == 127 {
+            throw Unavailable(description: "python3 is not on PATH")
+        }
         guard process.terminationStatus == 0 else {
             throw Unavailable(description: "reference_tokenizer.py exited with status \(process.terminationStatus)")
         }

@@ -67,7 +67,7 @@ public final class ManualClock: PurserClock {
     }
 
     /// Waits (really, briefly yielding) until at least `count` tasks sleep on this clock.
-    public func waitForSleepers(_ count: Int, timeout: Duration = .seconds(5)) async throws {
+    public func waitForSleepers(_ count: Int, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while sleeperCount < count {
             guard ContinuousClock.now < deadline else {

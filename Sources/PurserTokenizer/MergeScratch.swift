@@ -19,7 +19,8 @@ struct MergeScratch: ~Copyable {
     /// Rank of the token each part currently is.
     private(set) var partRanks: UnsafeMutablePointer<UInt32>
 
-    init(capacity: Int = BytePairMerger.scanLimit) {
+    /// Starts with room for pieces of `capacity` bytes: most texts never need more.
+    init(capacity: Int = 64) {
         (self.capacity, block, links, previous, queue, pairRanks, partRanks) = Self.allocate(capacity)
     }
 

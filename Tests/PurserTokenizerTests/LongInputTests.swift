@@ -51,7 +51,7 @@ struct LongInputTests {
         let elapsed = ContinuousClock.now - start
         #expect(ids.count == (encoding == .cl100kBase ? input.cl100k : input.o200k))
         #expect(count == ids.count)
-        #expect(elapsed < .seconds(10), "took \(elapsed): quadratic?")
+        #expect(elapsed < .seconds(60), "took \(elapsed): quadratic?")
         #expect(tokenizer.decode(ids) == Array(text.utf8))
     }
 }

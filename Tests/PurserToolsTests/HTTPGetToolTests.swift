@@ -178,7 +178,9 @@ struct HTTPGetToolTests {
         let elapsed = ContinuousClock.now - started
         #expect(error.isRetryable)
         #expect(error.message.contains("timed out after 1 s"), "got: \(error.message)")
-        #expect(elapsed > .milliseconds(800) && elapsed < .seconds(4), "took \(elapsed)")
+        // It waited for the timeout rather than failing at once; the upper bound only catches a
+        // hang, since a loaded machine (tests run in parallel) can be slow to wake the task.
+        #expect(elapsed > .milliseconds(800) && elapsed < .seconds(30), "took \(elapsed)")
     }
 
     @Test("timeouts are never so short that every fetch fails at once")
