@@ -237,7 +237,10 @@ struct EstimationPlanBuilder {
         }
         let key = LearnedHistory.key(workflow, path, tier: tier.id)
         let maxOutput = max(step.maxOutputTokens, 1)
-        let typicalVisible = max(OutputPrior.visibleTokens(maxOutputTokens: maxOutput), 1)
+        // A JSON answer is about as long as its schema says; free text gets the general prior.
+        let typicalVisible = max(
+            step.outputSchema.map { min(answerTokens($0), maxOutput) }
+                ?? OutputPrior.visibleTokens(maxOutputTokens: maxOutput), 1)
         let visible = Plan.Distribution(
             window: history.outputTokens[key],
             prior: max(1, typicalVisible / 4)...max(max(1, typicalVisible / 4), min(maxOutput, typicalVisible * 5 / 2)),
@@ -322,6 +325,22 @@ struct EstimationPlanBuilder {
         case .number?, .integer?: return 3
         case .boolean?, .null?: return 1
         default: return 64
+        }
+    }
+
+    /// The expected size of a whole JSON answer conforming to `schema`.
+    private func answerTokens(_ schema: JSONSchema) -> Int {
+        switch schema.type {
+        case .object?:
+            var total = 2
+            for (name, property) in schema.properties { total += counter.count(name) + 2 + answerTokens(property) }
+            return total
+        case .array?:
+            let items = schema.items.map(answerTokens) ?? 8
+            let count = ((schema.minItems ?? 1) + (schema.maxItems ?? 5)) / 2
+            return 2 + max(count, 1) * (items + 1)
+        default:
+            return memberTokens(schema, [])
         }
     }
 
