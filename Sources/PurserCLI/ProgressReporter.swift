@@ -10,16 +10,19 @@ struct ProgressReporter {
     private var lastStep = ""
     let terminal: Terminal
     let enabled: Bool
+    /// Whether to log the run's start (a line, even when nobody watches the progress).
+    let announce: Bool
 
-    init(terminal: Terminal = .standardError, enabled: Bool) {
+    init(terminal: Terminal = .standardError, enabled: Bool, announce: Bool) {
         self.terminal = terminal
         self.enabled = enabled
+        self.announce = announce
     }
 
     mutating func handle(_ event: RunEvent) {
         switch event {
         case .runStarted(let runID, let workflow):
-            if enabled { terminal.write("running \(workflow) as \(runID)\n") }
+            if announce { terminal.write("running \(workflow) as \(runID)\n") }
             return
         case .callsPlanned(let total):
             planned = total

@@ -100,7 +100,7 @@ struct RunCommand: AsyncParsableCommand {
         let interrupt = InterruptHandler { handle.cancel() }
         defer { interrupt.stop() }
 
-        var progress = ProgressReporter(enabled: !json && Terminal.standardError.isInteractive)
+        var progress = ProgressReporter(enabled: !json && Terminal.standardError.isInteractive, announce: !json)
         for await event in handle.events { progress.handle(event) }
         let result = await handle.result()
         try store.learn(from: result)

@@ -124,13 +124,23 @@ struct CLITests {
     @Test func interruptingARunCancelsItCleanly() async throws {
         let process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["run", "contract-review", "--speed", "realtime"]
+        // Twenty times slower than real time: the run cannot end before it is interrupted,
+        // however loaded the machine is.
+        process.arguments = ["run", "contract-review", "--speed", "0.05"]
         process.environment = environment
         let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
-        process.standardError = Pipe()
+        process.standardError = err
         try process.run()
-        try await Task.sleep(for: .milliseconds(1500))
+        // The CLI logs "running ..." once its Ctrl-C handler is in place.
+        var logged = ""
+        while !logged.contains("running contract-review") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            logged += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(logged.contains("running contract-review"))
         process.interrupt()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

@@ -138,7 +138,7 @@ struct EngineTests {
 
     @Test func theRunConcurrencyLimitHolds() async throws {
         let response = ModelResponse(text: "ok", usage: TokenUsage(inputTokens: 1, outputTokens: 1))
-        let provider = ScriptedProvider(fallback: .delay(.milliseconds(20), response))
+        let provider = ScriptedProvider(fallback: .delay(.milliseconds(100), response))
         let engine = engine(provider)
         let workflow = Workflow("limit") {
             ForEach("fan", over: "input.items", maxCount: 50, maxConcurrency: 50) {
@@ -155,7 +155,7 @@ struct EngineTests {
 
     @Test func forEachKeepsOrderAndRespectsItsOwnConcurrency() async throws {
         let provider = ScriptedProvider(
-            fallback: .delay(.milliseconds(10), ModelResponse(text: "x", usage: TokenUsage(inputTokens: 1, outputTokens: 1))))
+            fallback: .delay(.milliseconds(60), ModelResponse(text: "x", usage: TokenUsage(inputTokens: 1, outputTokens: 1))))
         let echo = RecordingTool(name: "echo", schema: JSONSchema(type: .object))
         let engine = engine(provider, tools: [echo])
         let workflow = Workflow("fan") {
