@@ -105,6 +105,13 @@ struct CLITests {
         (["run", "support-triage", "--tag", "novalue"], 64, "--tag must be KEY=VALUE"),
         (["run", "support-triage", "--max-concurrency", "0"], 64, "--max-concurrency must be at least 1"),
         (["frobnicate"], 64, "Unexpected argument"),
+        (["estimate"], 64, "name a workflow to estimate, or pass --calibration"),
+        (["estimate", "nope"], 66, "unknown workflow 'nope'"),
+        (["estimate", "--calibration", "nope"], 66, "unknown workflow 'nope'"),
+        (["estimate", "--calibration", "--input", "{}"], 64, "--input does not apply to --calibration"),
+        (["estimate", "support-triage", "--input", #"{"ticket":{}}"#], 65, "missing required property 'subject'"),
+        (["estimate", "support-triage", "--samples", "0"], 64, "--samples must be between 1 and 100000"),
+        (["tokenize", "--encoding", "p50k_base"], 64, "--encoding must be cl100k_base or o200k_base"),
     ] as [([String], Int32, String)])
     func badInputGetsAClearErrorAndItsExitCode(arguments: [String], status: Int32, message: String) throws {
         let process = Process()
@@ -146,6 +153,16 @@ struct CLITests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect(stdout.contains("cancelled"))
+    }
+
+    @Test func anUnreadableHistoryIsReportedNotOverwritten() throws {
+        try home.write("estimate-history.json", "{not json")
+        let outcome = try purser("estimate", "executive-brief")
+        #expect(outcome.status == 70)
+        #expect(outcome.stderr.contains("is unreadable"))
+        let run = try purser("run", "executive-brief", "--speed", "instant")
+        #expect(run.status == 70)
+        #expect(try String(contentsOf: home.url.appendingPathComponent("estimate-history.json"), encoding: .utf8) == "{not json")
     }
 
     @Test func estimatesBeforeRunningAndReportsCalibrationAfter() throws {

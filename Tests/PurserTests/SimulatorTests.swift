@@ -150,6 +150,33 @@ struct SimulatorTests {
         await #expect(throws: CancellationError.self) { try await task.value }
     }
 
+    @Test func everyReservationCoversWhatItsCallWasCharged() async throws {
+        // Agent loops resend earlier tool calls; the engine must count them in the worst case
+        // it reserves exactly as the provider counts them in the usage it reports. Answers are
+        // held to 8 tokens so they use their whole bound and any undercount shows.
+        let ledger = InMemoryLedger()
+        let look = RecordingTool(name: "look", schema: .object(["text": .string(examples: ["a long argument to look up"])])) {
+            _, _ in ["found": .string(String(repeating: "result ", count: 200))]
+        }
+        let engine = Engine(providers: [SimulatedProvider(speed: .instant)], tools: [look], ledger: ledger)
+        let workflow = Workflow("loop") {
+            AgentLoop("agent", prompt: "Find out about {{input.q}}", tools: ["look"], maxIterations: 5).maxOutputTokens(8)
+        }
+        for question in ["a", "b", "c", "d", "e", "f"] {
+            let result = try await engine.run(try engine.compile(workflow), input: ["q": .string(question)])
+            #expect(result.status == .succeeded)
+        }
+        let entries = await ledger.allEntries
+        let reserved = Dictionary(uniqueKeysWithValues: entries.filter { $0.kind == .reserve }.map { ($0.reservationID, $0) })
+        let settled = entries.filter { $0.kind == .settle }
+        #expect(settled.count > 6)
+        for entry in settled {
+            let reservation = try #require(reserved[entry.reservationID])
+            #expect(entry.amount <= reservation.amount, "\(entry.stepKey)")
+            #expect(entry.tokens <= reservation.tokens, "\(entry.stepKey)")
+        }
+    }
+
     @Test func engineRunsOnTheSimulatorByDefault() async throws {
         let engine = Engine(providers: [SimulatedProvider(speed: .instant)])
         let workflow = Workflow("default") {

@@ -84,10 +84,11 @@ struct ExampleWorkflowsTests {
         #expect(result.records.last?.key == "brief/brief")
     }
 
-    @Test func theKnowledgeBaseShipsWithThePackage() throws {
-        let folder = try #require(ExampleWorkflows.knowledgeBase)
+    @Test func theKnowledgeBaseShipsWithThePackageAndIsSearched() async throws {
+        #expect(ExampleWorkflows.knowledgeBase != nil)
         let search = try #require(ExampleWorkflows.tools().first { $0.name == "search_files" })
-        _ = folder
-        #expect(search.argumentsSchema.type == .object)
+        let found = try await search.validatedInvoke(["query": "duplicate charges refunded"])
+        let paths = found["matches"]?.arrayValue?.compactMap { $0["path"]?.stringValue } ?? []
+        #expect(paths.first == "refund-policy.md")
     }
 }

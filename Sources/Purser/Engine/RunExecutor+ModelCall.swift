@@ -41,10 +41,7 @@ extension RunExecutor {
             await state.add(Self.replayed(entry.record))
             return try Self.decodeResponse(entry.output, key: key)
         }
-        let counter = environment.tokenCounter
-        var inputTokens = 0
-        for message in messages { inputTokens += counter.count(message.content) + 4 }
-        for tool in tools { inputTokens += counter.count(tool.parameters.jsonValue.compactJSON + tool.description) }
+        let inputTokens = environment.tokenCounter.promptTokens(messages: messages, tools: tools)
 
         var needs = step.needs
         needs.jurisdictions = StepNeeds.narrow(step.needs.jurisdictions, by: scope.jurisdictions)

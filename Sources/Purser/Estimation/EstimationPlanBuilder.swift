@@ -22,7 +22,7 @@ struct EstimationPlanBuilder {
     /// no declaration bounds, is the largest seen or 8,192 tokens.
     static let toolResultPrior = 64...512
     static let toolResultWorst = 8192
-    /// An `{{item}}` from a list known only at run time is taken to be 16-128 tokens.
+    /// An `{{item}}` from a list known only at run time is taken to be 64 tokens.
     static let unknownItemPrior = 64
 
     init(workflow: String, selector: TierSelector, counter: any TokenCounter, tools: ToolRegistry, history: LearnedHistory) {
@@ -111,8 +111,7 @@ struct EstimationPlanBuilder {
         case .agentLoop(let loop):
             let path = context.path(loop.id)
             let definitions = loop.tools.compactMap { tools[$0]?.definition }
-            var toolTokens = 0
-            for tool in definitions { toolTokens += counter.count(tool.parameters.jsonValue.compactJSON + tool.description) }
+            let toolTokens = definitions.reduce(0) { $0 + counter.definitionTokens($1) }
             let model = try self.model(loop.modelStep, context, extraInput: toolTokens, kind: .agentLoop)
             let maxIterations = max(loop.maxIterations ?? 1, 1)
             let iterations = Plan.Distribution(

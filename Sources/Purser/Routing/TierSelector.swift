@@ -9,7 +9,6 @@ public struct TierSelector: Sendable {
 
     /// Chooses a tier, or throws ``NoTierError`` saying why each tier was ruled out.
     public func select(_ request: TierRequest) throws(NoTierError) -> TierChoice {
-        var best: (tier: Tier, expected: Money, p95: Double)?
         var rejections: [TierRejection] = []
         var feasible: [(tier: Tier, expected: Money, p95: Double)] = []
         for tier in tiers {
@@ -19,16 +18,10 @@ public struct TierSelector: Sendable {
             }
             let expected = tier.pricing.cost(
                 of: TokenUsage(inputTokens: request.inputTokens, outputTokens: request.expectedOutputTokens))
-            let p95 = tier.latency.p95Seconds(outputTokens: request.expectedOutputTokens)
-            feasible.append((tier, expected, p95))
-            if let current = best {
-                if (expected, p95, tier.id) < (current.expected, current.p95, current.tier.id) {
-                    best = (tier, expected, p95)
-                }
-            } else {
-                best = (tier, expected, p95)
-            }
+            feasible.append((tier, expected, tier.latency.p95Seconds(outputTokens: request.expectedOutputTokens)))
         }
+        // Least expected cost; ties go to the faster tier, then by id.
+        let best = feasible.min { ($0.expected, $0.p95, $0.tier.id) < ($1.expected, $1.p95, $1.tier.id) }
         guard let best else {
             throw NoTierError(needs: request.needs, rejections: rejections)
         }

@@ -37,7 +37,7 @@ public struct SimulatedProvider: ModelProvider {
 
     public func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
         var random = SplitMix64(seed: Self.seed(request, tier))
-        let inputTokens = Self.inputTokens(request, counter: counter)
+        let inputTokens = counter.promptTokens(messages: request.messages, tools: request.tools)
         let budget = max(request.maxOutputTokens, 1)
 
         let reasoning = min(
@@ -96,24 +96,11 @@ public struct SimulatedProvider: ModelProvider {
 
     // MARK: Shape of an answer
 
-    static func inputTokens(_ request: ModelRequest, counter: any TokenCounter) -> Int {
-        var tokens = 0
-        for message in request.messages {
-            tokens += counter.count(message.content) + 4
-            for call in message.toolCalls { tokens += counter.count(call.name + call.arguments.compactJSON) + 3 }
-        }
-        for tool in request.tools {
-            tokens += counter.count(tool.parameters.jsonValue.compactJSON + tool.description)
-        }
-        return tokens
-    }
-
     /// Providers cache repeated prompt prefixes of 1,024 tokens or more; in an agent loop
     /// everything before the latest tool results was sent before.
     static func cachedPrefixTokens(_ request: ModelRequest, counter: any TokenCounter) -> Int {
         guard let lastAssistant = request.messages.lastIndex(where: { $0.role == .assistant }) else { return 0 }
-        var tokens = 0
-        for message in request.messages[..<lastAssistant] { tokens += counter.count(message.content) + 4 }
+        let tokens = counter.promptTokens(messages: Array(request.messages[..<lastAssistant]), tools: [])
         return tokens >= 1024 ? tokens : 0
     }
 
