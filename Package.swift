@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Purser", targets: ["Purser"]),
         .library(name: "PurserTools", targets: ["PurserTools"]),
         .library(name: "Workflows", targets: ["Workflows"]),
+        .library(name: "PurserConfig", targets: ["PurserConfig"]),
         .executable(name: "purser", targets: ["purser"]),
         .library(name: "PurserTokenizer", targets: ["PurserTokenizer"]),
         .executable(name: "purser-bench", targets: ["PurserBenchmarks"]),
@@ -17,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The core: DSL, graph, engine, protocols, in-memory stores, simulator. No dependencies, no I/O.
@@ -36,11 +38,17 @@ let package = Package(
             path: "Workflows",
             resources: [.copy("KnowledgeBase")]
         ),
+        // purser.yaml (YAML, read with line numbers) and the LiteLLM price-map importer.
+        .target(
+            name: "PurserConfig",
+            dependencies: ["Purser", .product(name: "Yams", package: "Yams")],
+            path: "Sources/PurserConfig"
+        ),
         // The CLI's commands, as a library so tests can drive them.
         .target(
             name: "PurserCLI",
             dependencies: [
-                "Purser", "PurserTools", "PurserTokenizer", "Workflows",
+                "Purser", "PurserConfig", "PurserTools", "PurserTokenizer", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PurserCLI"
@@ -64,5 +72,6 @@ let package = Package(
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "PurserTools", "PurserTestKit"]),
         .testTarget(name: "PurserCLITests", dependencies: ["PurserCLI", "PurserTestKit"]),
+        .testTarget(name: "PurserConfigTests", dependencies: ["PurserConfig", "PurserTestKit"]),
     ]
 )

@@ -32,6 +32,9 @@ struct EstimateCommand: AsyncParsableCommand {
     @Option(help: "Random seed (the same seed and history give the same estimate).")
     var seed: UInt64 = Estimator.defaultSeed
 
+    @Flag(help: "Serve every tier in the catalog with the built-in simulator (at its own prices and latencies).")
+    var simulate = false
+
     @Flag(help: "Print one JSON document instead of text.")
     var json = false
 
@@ -54,7 +57,8 @@ struct EstimateCommand: AsyncParsableCommand {
             }
             let definition = try WorkflowCatalog.workflow(named: workflow ?? "")
             let runInput = try input.map(InputReader.read) ?? definition.exampleInput
-            let engine = try EngineFactory.makeEngine(speed: .instant, history: history)
+            let engine = try EngineFactory.makeEngine(
+                speed: .instant, history: history, dataDirectory: global.dataDirectory, simulate: simulate)
             let graph: WorkflowGraph
             do { graph = try engine.compile(definition) } catch {
                 throw CLIFailure(message: error.description, exitCode: ExitCodes.invalidInput)

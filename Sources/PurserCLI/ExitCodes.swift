@@ -16,6 +16,8 @@ public enum ExitCodes {
     public static let providerFailure: Int32 = 69
     public static let `internal`: Int32 = 70
     public static let budgetExceeded: Int32 = 75
+    /// `purser.yaml` is invalid, or names tiers this build cannot call (sysexits' EX_CONFIG).
+    public static let configuration: Int32 = 78
     /// Interrupted (SIGINT) and cancelled cleanly.
     public static let cancelled: Int32 = 130
 

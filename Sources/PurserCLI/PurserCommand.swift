@@ -8,9 +8,11 @@ public struct PurserCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 the run failed at a step; 64 usage error; 65 invalid input or workflow; \
             66 not found; 69 provider failure or no tier meets a step's needs; 70 internal error; \
-            75 budget exceeded; 130 cancelled.
+            75 budget exceeded; 78 invalid configuration (purser.yaml); 130 cancelled.
             """,
-        subcommands: [WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TokenizeCommand.self]
+        subcommands: [
+            WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TiersCommand.self, TokenizeCommand.self,
+        ]
     )
 
     public init() {}
