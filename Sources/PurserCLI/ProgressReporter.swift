@@ -33,6 +33,12 @@ struct ProgressReporter {
                 terminal.write("\r\u{1B}[K")
                 terminal.write("retrying \(key) after attempt \(attempt) in \(RunReport.seconds(delay)): \(error.message)\n")
             }
+        case .stepRerouted(let key, let from, let toTierID):
+            lastStep = "\(key) → \(toTierID)"
+            if enabled {
+                terminal.write("\r\u{1B}[K")
+                terminal.write("\(key): \(from.tierID) \(from.reason.rawValue) (\(from.detail)); trying \(toTierID)\n")
+            }
         case .stepFinished(let record):
             done += 1
             tokens += record.usage.totalTokens

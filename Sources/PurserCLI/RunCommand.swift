@@ -37,6 +37,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document (the run result) instead of text.")
     var json = false
 
+    @Flag(help: "Say why every other tier lost, for each step's routing decision.")
+    var explain = false
+
     func validate() throws {
         guard maxConcurrency >= 1 else { throw ValidationError("--max-concurrency must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -109,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
             let document = try JSONValue.encoding(result)
             Terminal.standardOutput.write(document.prettyJSON + "\n")
         } else {
-            Terminal.standardOutput.write(RunReport.render(result))
+            Terminal.standardOutput.write(RunReport.render(result, explain: explain))
         }
         if let error = result.error {
             if json { Terminal.standardError.write("error [\(error.code)]: \(error)\n") }

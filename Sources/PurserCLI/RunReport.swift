@@ -2,7 +2,7 @@ import Purser
 
 /// Renders a finished run for people: output, per-step table, totals.
 enum RunReport {
-    static func render(_ result: RunResult) -> String {
+    static func render(_ result: RunResult, explain: Bool = false) -> String {
         var out = ""
         out += "\(result.workflow) · \(result.id) · \(result.status.rawValue)\n"
         if let error = result.error {
@@ -14,6 +14,7 @@ enum RunReport {
         }
         out += "\n" + stepTable(result.records)
         out += totalsLine(result) + "\n"
+        out += routing(result.records, explain: explain)
         if let estimate = result.estimate {
             let cost = estimate.cost
             out += "estimated cost: expected \(cost.expected), p95 \(cost.p95), worst \(cost.worst); "
@@ -46,6 +47,37 @@ enum RunReport {
             ])
         }
         return table.render()
+    }
+
+    /// Why each model step went where it went: one line per step and tier (a for-each's
+    /// items share one), every fallback and escalation, and with `explain` why each other
+    /// tier lost.
+    static func routing(_ records: [StepRecord], explain: Bool) -> String {
+        var seen: Set<String> = []
+        var lines: [String] = []
+        for record in records where record.decision != nil && record.status != .replayed {
+            guard let decision = record.decision else { continue }
+            let path = StepPath.of(key: record.key)
+            let tried = record.calls.map(\.tierID).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            if tried.count > 1 {
+                let steps = record.calls.map { "\($0.tierID) \($0.outcome.rawValue)" }
+                lines.append("  \(record.key): " + steps.joined(separator: " → "))
+            }
+            guard seen.insert(path + "\u{0}" + decision.tierID).inserted else { continue }
+            var line = "  \(path) → \(decision.tierID): expected \(decision.expectedCost), worst \(decision.worstCaseCost), "
+                + "p95 \(seconds(decision.predictedP95Seconds))"
+            if let limit = decision.spendingLimit { line += ", budget left \(limit)" }
+            if !explain, !decision.rejected.isEmpty {
+                line += "; passed over: " + decision.rejected.map { "\($0.tierID) \($0.reason.rawValue)" }.joined(separator: ", ")
+            }
+            lines.append(line)
+            if explain {
+                for rejection in decision.rejected {
+                    lines.append("      \(rejection.tierID): \(rejection.reason.rawValue) (\(rejection.detail))")
+                }
+            }
+        }
+        return lines.isEmpty ? "" : "\nrouting:\n" + lines.joined(separator: "\n") + "\n"
     }
 
     static func totalsLine(_ result: RunResult) -> String {

@@ -6,7 +6,7 @@ import Testing
 @Suite("Estimator")
 struct EstimatorTests {
     let tier = Tier.scripted()  // $1/M in, $2/M out, depth high
-    var estimator: Estimator { Estimator(selector: TierSelector(tiers: [tier])) }
+    var estimator: Estimator { Estimator(router: Router(tiers: [tier])) }
 
     func estimate(_ workflow: Workflow, _ input: JSONValue = [:], history: LearnedHistory = LearnedHistory()) throws -> RunEstimate {
         try estimator.estimate(try WorkflowGraph(compiling: workflow), input: input, history: history)
@@ -98,7 +98,7 @@ struct EstimatorTests {
         let workflow = Workflow("loop") {
             AgentLoop("agent", prompt: "go", tools: ["look"], maxIterations: 5).maxOutputTokens(100)
         }
-        let estimator = Estimator(selector: TierSelector(tiers: [tier]), tools: ToolRegistry([tool]))
+        let estimator = Estimator(router: Router(tiers: [tier]), tools: ToolRegistry([tool]))
         let graph = try WorkflowGraph(compiling: workflow)
         let fresh = try estimator.estimate(graph, input: [:])
         let agent = try step(fresh, "agent")
@@ -152,16 +152,16 @@ struct EstimatorTests {
             ModelStep("b", prompt: "{{steps.a}}")
         }
         let graph = try WorkflowGraph(compiling: workflow)
-        let one = try Estimator(selector: TierSelector(tiers: [tier]), seed: 7).estimate(graph, input: [:])
-        let two = try Estimator(selector: TierSelector(tiers: [tier]), seed: 7).estimate(graph, input: [:])
-        let other = try Estimator(selector: TierSelector(tiers: [tier]), seed: 8).estimate(graph, input: [:])
+        let one = try Estimator(router: Router(tiers: [tier]), seed: 7).estimate(graph, input: [:])
+        let two = try Estimator(router: Router(tiers: [tier]), seed: 7).estimate(graph, input: [:])
+        let other = try Estimator(router: Router(tiers: [tier]), seed: 8).estimate(graph, input: [:])
         #expect(one == two)
         #expect(one.cost.p50 != other.cost.p50 || one.cost.expected != other.cost.expected)
         #expect(one.cost.expected <= one.cost.worst && one.cost.p50 <= one.cost.p95 && one.cost.p95 <= one.cost.worst)
     }
 
     @Test func estimatesUseTheTierTheRouterWouldChoose() throws {
-        let estimator = Estimator(selector: TierSelector(tiers: SimulatorCatalog.tiers))
+        let estimator = Estimator(router: Router(tiers: SimulatorCatalog.tiers))
         let workflow = Workflow("routes") {
             ModelStep("fast", prompt: "x").needs(latency: .interactive)
             ModelStep("deep", prompt: "x").needs(reasoning: .high)

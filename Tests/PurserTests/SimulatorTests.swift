@@ -13,11 +13,19 @@ struct SimulatorTests {
         #expect(tiers.count >= 4)
         #expect(Set(tiers.map(\.reasoningDepth)) == Set(ReasoningDepth.allCases))
         #expect(Set(tiers.map(\.jurisdiction)).isSuperset(of: [.us, .eu, .uk]))
-        let cheapest = tiers.min { $0.pricing.outputPerMillion < $1.pricing.outputPerMillion }!
-        let dearest = tiers.max { $0.pricing.outputPerMillion < $1.pricing.outputPerMillion }!
+        let realTime = tiers.filter { !$0.batch }
+        let cheapest = realTime.min { $0.pricing.outputPerMillion < $1.pricing.outputPerMillion }!
+        let dearest = realTime.max { $0.pricing.outputPerMillion < $1.pricing.outputPerMillion }!
         #expect(cheapest.reasoningDepth == .none)
         #expect(dearest.reasoningDepth == .high)
         #expect(cheapest.latency.timeToFirstTokenP50 < dearest.latency.timeToFirstTokenP50)
+        // Each batch tier is its real-time twin at half price.
+        for batch in tiers where batch.batch {
+            let twin = realTime.first { $0.model == batch.model }!
+            #expect(batch.pricing.inputPerMillion.micros * 2 == twin.pricing.inputPerMillion.micros)
+            #expect(batch.pricing.outputPerMillion.micros * 2 == twin.pricing.outputPerMillion.micros)
+            #expect(batch.reasoningDepth == twin.reasoningDepth && batch.jurisdiction == twin.jurisdiction)
+        }
     }
 
     @Test func sameRequestSameAnswer() async throws {
@@ -128,14 +136,16 @@ struct SimulatorTests {
         let clock = ManualClock()
         let slow = SimulatedProvider(speed: .realTime, clock: clock)
         #expect(slow.enforcesTimeout)
-        let engine = Engine(providers: [slow], clock: clock)
+        let engine = Engine(tiers: [nano], providers: [slow], clock: clock)
+        // The estimate expects an answer that fits in 2.5 s; this prompt draws a longer one.
+        let longPrompt = String(repeating: "Summarise every clause of the migration plan in detail. ", count: 400)
         let workflow = Workflow("slow") {
-            ModelStep("think", prompt: "Plan the migration").needs(reasoning: .high).timeout(.seconds(2)).retry(.none)
+            ModelStep("write", prompt: Template(longPrompt)).timeout(.milliseconds(2500)).retry(.none)
         }
         let handle = try await engine.start(try engine.compile(workflow), input: [:])
         try await clock.waitForSleepers(1)
-        #expect(clock.sleepRequests == [.seconds(2)])  // no timer task of the engine's: one sleep, the provider's
-        clock.advance(by: .seconds(2))
+        #expect(clock.sleepRequests == [.milliseconds(2500)])  // no timer task of the engine's: one sleep, the provider's
+        clock.advance(by: .milliseconds(2500))
         let result = await handle.result()
         #expect(result.status == .failed)
         #expect(result.error?.code == .timedOut)

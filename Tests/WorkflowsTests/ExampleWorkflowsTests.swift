@@ -69,7 +69,7 @@ struct ExampleWorkflowsTests {
         let clauses = workflow.exampleInput["contract"]?["clauses"]?.arrayValue?.count ?? 0
         let assessments = result.records.filter { $0.stepID == "assess" }
         #expect(assessments.count == clauses)
-        #expect(Set(assessments.compactMap(\.tierID)) == ["sim-small-eu"])
+        #expect(Set(assessments.compactMap(\.tierID)) == ["sim-small-eu-batch"])
         #expect(result.outputs["clauses"]?.arrayValue?.count == clauses)
         #expect(result.outputs["clauses"]?.arrayValue?.allSatisfy { $0["risk"] != nil } == true)
     }

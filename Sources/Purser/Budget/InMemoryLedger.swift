@@ -1,5 +1,6 @@
-/// An append-only ledger in memory, with no caps: it keeps the reserve/settle/release
-/// discipline honest (each reservation resolved exactly once) and totals spend.
+/// An append-only ledger in memory with at most one cap on everything it holds: it keeps
+/// the reserve/settle/release discipline honest (each reservation resolved exactly once),
+/// totals spend, and refuses a reservation that would take spend past `limit`.
 public actor InMemoryLedger: Ledger {
     public enum EntryKind: String, Sendable, Hashable, Codable {
         case reserve, settle, release
@@ -20,13 +21,28 @@ public actor InMemoryLedger: Ledger {
     private var nextID = 1
     private var settledTotal = Money.zero
     private var settledTokens = 0
+    private var reservedTotal = Money.zero
+    /// The most that settled plus reserved money may reach; `nil` for no cap.
+    public nonisolated let limit: Money?
 
-    public init() {}
+    public init(limit: Money? = nil) {
+        self.limit = limit
+    }
+
+    public nonisolated var enforcesCaps: Bool { limit != nil }
+
+    public func headroom(for request: ReservationRequest) -> Money? {
+        limit.map { max(.zero, $0 - settledTotal - reservedTotal) }
+    }
 
     public func reserve(_ request: ReservationRequest) throws -> Reservation {
         guard request.amount >= .zero, request.tokens >= 0 else {
             throw LedgerError("a reservation cannot be negative")
         }
+        if let left = headroom(for: request), request.amount > left {
+            throw BudgetExceededError(cap: "the ledger's limit of \(limit ?? .zero)", remaining: left, requested: request.amount)
+        }
+        reservedTotal += request.amount
         let reservation = Reservation(id: "r\(nextID)", request: request)
         nextID += 1
         open[reservation.id] = reservation
@@ -38,6 +54,7 @@ public actor InMemoryLedger: Ledger {
         guard open.removeValue(forKey: reservation.id) != nil else {
             throw LedgerError("reservation \(reservation.id) is not open (already resolved, or unknown)")
         }
+        reservedTotal -= reservation.request.amount
         append(.settle, reservation, amount: cost, tokens: usage.totalTokens)
         settledTotal += cost
         settledTokens += usage.totalTokens
@@ -47,6 +64,7 @@ public actor InMemoryLedger: Ledger {
         guard open.removeValue(forKey: reservation.id) != nil else {
             throw LedgerError("reservation \(reservation.id) is not open (already resolved, or unknown)")
         }
+        reservedTotal -= reservation.request.amount
         append(.release, reservation, amount: .zero, tokens: 0)
     }
 

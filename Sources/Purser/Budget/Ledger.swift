@@ -24,6 +24,19 @@ public protocol Ledger: Sendable {
     func settle(_ reservation: Reservation, usage: TokenUsage, cost: Money) async throws
     /// Frees a reservation whose call charged nothing.
     func release(_ reservation: Reservation) async throws
+
+    /// The most a reservation for `request`'s run, workflow and tags could hold now: what the
+    /// tightest cap that applies has left; `nil` when no cap applies. The router uses it to
+    /// choose a tier whose worst case fits, rather than one the ledger would refuse.
+    func headroom(for request: ReservationRequest) async throws -> Money?
+
+    /// False for ledgers that enforce no caps, so the engine skips asking for headroom.
+    var enforcesCaps: Bool { get }
+}
+
+extension Ledger {
+    public func headroom(for request: ReservationRequest) async throws -> Money? { nil }
+    public var enforcesCaps: Bool { false }
 }
 
 /// What a call asks the ledger to hold for it.
@@ -60,6 +73,23 @@ public struct Reservation: Sendable, Hashable, Codable {
     public init(id: String, request: ReservationRequest) {
         self.id = id
         self.request = request
+    }
+}
+
+/// A reservation the budget cannot cover: which cap, what it had left, what was asked.
+public struct BudgetExceededError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var cap: String
+    public var remaining: Money
+    public var requested: Money
+
+    public init(cap: String, remaining: Money, requested: Money) {
+        self.cap = cap
+        self.remaining = remaining
+        self.requested = requested
+    }
+
+    public var description: String {
+        "budget exceeded: \(cap) has \(remaining) left, the call needs up to \(requested)"
     }
 }
 

@@ -19,6 +19,14 @@ public struct ModelStep: Sendable, Hashable, Codable, WorkflowComponent {
     public var timeout: Duration?
     /// Overrides the run's retry policy.
     public var retry: RetryPolicy?
+    /// A check the answer must pass; a failing answer escalates to a deeper tier.
+    public var validator: OutputValidator?
+    /// How many tiers the step may try: falling back after a tier fails, escalating after an
+    /// answer fails the validator. `nil` means ``defaultMaxTiers``.
+    public var maxTiers: Int?
+
+    /// Tiers a step tries at most unless it says otherwise.
+    public static let defaultMaxTiers = 3
 
     public init(_ id: String, system: Template? = nil, prompt: Template) {
         self.id = id
@@ -29,6 +37,8 @@ public struct ModelStep: Sendable, Hashable, Codable, WorkflowComponent {
         self.outputSchema = nil
         self.timeout = nil
         self.retry = nil
+        self.validator = nil
+        self.maxTiers = nil
     }
 
     public var node: Node { .model(self) }
@@ -82,6 +92,14 @@ extension ModelCallConfigurable {
     public func retry(_ policy: RetryPolicy) -> Self {
         var copy = self
         copy.modelStep.retry = policy
+        return copy
+    }
+
+    /// Lets the call try up to `maxTiers` tiers: when one fails after its retries, the next
+    /// cheapest that meets the needs takes over. 1 turns fallback and escalation off.
+    public func fallback(maxTiers: Int) -> Self {
+        var copy = self
+        copy.modelStep.maxTiers = maxTiers
         return copy
     }
 }

@@ -21,12 +21,14 @@ public actor Engine {
         runStore: any RunStore = InMemoryRunStore(),
         clock: any PurserClock = SystemClock(),
         tokenCounter: any TokenCounter = ApproximateTokenCounter(),
-        history: EstimateHistory = EstimateHistory()
+        history: EstimateHistory = EstimateHistory(),
+        circuitBreaker: CircuitBreaker.Policy = CircuitBreaker.Policy()
     ) {
         var byName: [String: any ModelProvider] = [:]
         for provider in providers { byName[provider.name] = provider }
         environment = EngineEnvironment(
-            selector: TierSelector(tiers: tiers), providers: byName, tools: ToolRegistry(tools), ledger: ledger,
+            router: Router(tiers: tiers), monitor: TierMonitor(tiers: tiers, clock: clock, breaker: circuitBreaker),
+            providers: byName, tools: ToolRegistry(tools), ledger: ledger,
             journal: journal, runStore: runStore, clock: clock, tokenCounter: tokenCounter, history: history)
     }
 
@@ -36,7 +38,7 @@ public actor Engine {
     /// The estimator this engine's runs are estimated with.
     public nonisolated func estimator(samples: Int? = nil, seed: UInt64 = Estimator.defaultSeed) -> Estimator {
         Estimator(
-            selector: environment.selector, tokenCounter: environment.tokenCounter, tools: environment.tools,
+            router: environment.router, tokenCounter: environment.tokenCounter, tools: environment.tools,
             samples: samples ?? 500, seed: seed)
     }
 
@@ -49,20 +51,33 @@ public actor Engine {
             .estimate(graph, input: input, history: history)
     }
 
+    /// Each model step's expected output per call, by step path, for routing on the estimate.
+    static func expectedOutputPerCall(_ estimate: RunEstimate?) -> [String: Int] {
+        guard let estimate else { return [:] }
+        var byPath: [String: Int] = [:]
+        for step in estimate.steps where step.kind != .tool && step.calls.expected > 0 {
+            byPath[step.path] = max(1, step.outputTokens.expected / step.calls.expected)
+        }
+        return byPath
+    }
+
     /// Fewer samples for very large graphs, so estimating at admission stays in milliseconds.
     static func admissionSamples(_ graph: WorkflowGraph) -> Int {
         min(500, max(100, 100_000 / max(graph.maxCallCount, 1)))
     }
 
     /// The tier catalog the engine routes over.
-    public nonisolated var tiers: [Tier] { environment.selector.tiers }
+    public nonisolated var tiers: [Tier] { environment.router.tiers }
+
+    /// What the engine has learned about each tier: latency, circuit state, calls in flight.
+    public nonisolated var tierHealth: [TierHealth] { environment.monitor.health() }
 
     /// The tools the engine offers.
     public nonisolated var tools: ToolRegistry { environment.tools }
 
     /// Validates a workflow against this engine's tools and tiers.
     public nonisolated func compile(_ workflow: Workflow) throws(WorkflowValidationError) -> WorkflowGraph {
-        try WorkflowGraph(compiling: workflow, tools: environment.tools, tiers: environment.selector.tiers)
+        try WorkflowGraph(compiling: workflow, tools: environment.tools, tiers: environment.router.tiers)
     }
 
     /// Starts a run and returns at once with its handle: its id, its live events and its result.
@@ -103,7 +118,7 @@ public actor Engine {
             runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation)
         let executor = RunExecutor(
             environment: environment, state: state, runID: runID, workflow: workflow.name, tags: options.tags,
-            options: options, journaled: journaled)
+            options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate))
         let environment = environment
         let task = Task<RunResult, Never> {
             var result = await Self.perform(graph, input: input, executor: executor, environment: environment)

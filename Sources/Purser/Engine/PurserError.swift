@@ -50,7 +50,10 @@ public struct PurserError: Error, Sendable, Hashable, Codable, CustomStringConve
         case let error as ToolError:
             return PurserError(.toolFailure, error.description, stepKey: stepKey, isRetryable: error.isRetryable)
         case let error as NoTierError:
-            return PurserError(.noTierMeetsNeeds, error.description, stepKey: stepKey)
+            return PurserError(
+                error.isBudgetLimited ? .budgetExceeded : .noTierMeetsNeeds, error.description, stepKey: stepKey)
+        case let error as BudgetExceededError:
+            return PurserError(.budgetExceeded, error.description, stepKey: stepKey)
         case is CancellationError:
             return PurserError(.cancelled, "the run was cancelled", stepKey: stepKey)
         default:

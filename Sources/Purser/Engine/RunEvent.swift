@@ -7,6 +7,9 @@ public enum RunEvent: Sendable, Hashable, Codable {
     case callsPlanned(total: Int)
     case stepStarted(key: String, kind: StepKind, tierID: String?)
     indirect case stepRetrying(key: String, attempt: Int, error: PurserError, delaySeconds: Double)
+    /// A model step moved to another tier: the last one failed after its retries (fallback),
+    /// or its answer failed the step's validator (escalation).
+    indirect case stepRerouted(key: String, from: TierRejection, toTierID: String)
     indirect case stepFinished(StepRecord)
     indirect case runFinished(RunSummary)
 }

@@ -8,7 +8,8 @@ extension RunExecutor {
         if let system = step.system { messages.append(.system(try scope.render(system, stepKey: key))) }
         messages.append(.user(try scope.render(step.prompt, stepKey: key)))
         let response = try await callModel(
-            key: key, step: step, kind: .model, messages: messages, tools: [], scope: scope)
+            key: key, step: step, kind: .model, messages: messages, tools: [], scope: scope,
+            validator: step.validator)
         return try Self.output(of: response, step: step, key: key)
     }
 
@@ -29,90 +30,80 @@ extension RunExecutor {
         return value
     }
 
-    /// One model call with routing, reservation, timeout, retries, settlement, journal and record.
-    ///
-    /// An answer that breaks the step's output schema counts as a failed, paid attempt and is
-    /// retried like any other retryable failure.
+    /// One model call, from routing to the answer: route, reserve, call with a timeout and
+    /// retries, settle, journal and record. When a tier fails after its retries the call falls
+    /// back to the next cheapest tier that meets the needs; when an answer fails `validator`
+    /// it escalates to a deeper one; both within the step's ``ModelStep/maxTiers``.
     func callModel(
         key: String, step: ModelStep, kind: StepKind, messages: [ChatMessage], tools: [ToolDefinition],
-        scope: Scope
+        scope: Scope, validator: OutputValidator? = nil
     ) async throws -> ModelResponse {
         if !journaled.isEmpty, let entry = journaled[key] {
             await state.add(Self.replayed(entry.record))
             return try Self.decodeResponse(entry.output, key: key)
         }
-        let inputTokens = environment.tokenCounter.promptTokens(messages: messages, tools: tools)
-
-        var needs = step.needs
-        needs.jurisdictions = StepNeeds.narrow(step.needs.jurisdictions, by: scope.jurisdictions)
-        let choice: TierChoice
-        do {
-            choice = try environment.selector.select(
-                TierRequest(needs: needs, inputTokens: inputTokens, maxOutputTokens: step.maxOutputTokens))
-        } catch {
-            throw PurserError(.noTierMeetsNeeds, error.description, stepKey: key)
-        }
-        let tier = choice.tier
-        guard let provider = environment.providers[tier.provider] else {
-            throw PurserError(.internal, "no provider named '\(tier.provider)' serves tier '\(tier.id)'", stepKey: key)
-        }
-        let policy = step.retry ?? options.retry
-        let timeout = step.timeout ?? options.stepTimeout
-        let request = ModelRequest(
-            messages: messages, tools: tools, maxOutputTokens: step.maxOutputTokens,
-            reasoningEffort: step.needs.reasoning, outputSchema: step.outputSchema, timeout: timeout)
-        // Providers that honour the request's timeout are called directly; a child task
-        // racing a timer costs more than the rest of the engine's work on a call.
-        let raceTimeout = provider.enforcesTimeout ? nil : timeout
-        let clock = environment.clock
-
-        try await state.begin(key: key, kind: kind, tierID: tier.id)
-        let startedAt = clock.wallNow()
-        let start = clock.monotonicNow()
-        var usage = TokenUsage.zero
-        var cost = Money.zero
-        var estimated = false
-        var attempt = 0
-        func record(_ status: StepRecord.Status, _ error: PurserError?) -> StepRecord {
-            StepRecord(
-                key: key, stepID: step.id, kind: kind, status: status, tierID: tier.id, usage: usage,
-                usageIsEstimated: estimated, cost: cost, latency: (clock.monotonicNow() - start).seconds,
-                attempts: attempt, error: error, startedAt: startedAt, decision: TierDecision(choice))
-        }
-
+        var call = try ModelCall(
+            executor: self, key: key, step: step, kind: kind, messages: messages, tools: tools, scope: scope)
+        var route = try await call.route()
+        try await state.begin(key: key, kind: kind, tierID: route.tier.id)
         while true {
-            attempt += 1
-            do {
-                let reservation = try await environment.ledger.reserve(
-                    ReservationRequest(
-                        runID: runID, workflow: workflow, stepKey: key, tierID: tier.id, tags: tags,
-                        amount: choice.worstCaseCost, tokens: inputTokens + step.maxOutputTokens))
-                let response: ModelResponse
+            let reason: TierRejection.Facts
+            let failure: PurserError
+            switch await call.attempt(on: route, validator: validator) {
+            case .answered(let response):
+                let finished = call.record(.succeeded, nil, decision: route.decision)
                 do {
-                    response = try await withTimeout(raceTimeout, clock: clock) {
-                        try await provider.complete(request, on: tier)
-                    }
+                    try await environment.journal.record(
+                        JournalEntry(runID: runID, record: finished, output: Self.encodeResponse(response)))
                 } catch {
-                    try? await environment.ledger.release(reservation)
-                    throw error
+                    let failure = PurserError(.internal, "could not journal the answer: \(error)", stepKey: key)
+                    await state.end(call.record(.failed, failure, decision: route.decision))
+                    throw failure
                 }
-                let callCost = tier.pricing.cost(of: response.usage)
-                try await environment.ledger.settle(reservation, usage: response.usage, cost: callCost)
-                usage += response.usage
-                cost += callCost
-                estimated = estimated || response.usageIsEstimated
-                if response.toolCalls.isEmpty { _ = try Self.output(of: response, step: step, key: key) }
-
-                let finished = record(.succeeded, nil)
-                try await environment.journal.record(
-                    JournalEntry(runID: runID, record: finished, output: Self.encodeResponse(response)))
                 await state.end(finished)
                 return response
-            } catch {
-                guard let final = await afterFailedAttempt(error, key: key, attempt: attempt, policy: policy) else {
-                    continue
+            case .failed(let error, let fallBack):
+                guard fallBack, call.tiersTried < call.maxTiers else {
+                    await state.end(
+                        call.record(error.code == .cancelled ? .cancelled : .failed, error, decision: route.decision))
+                    throw error
                 }
-                await state.end(record(final.code == .cancelled ? .cancelled : .failed, final))
+                reason = .failed(error: error.message)
+                failure = error
+            case .busy:
+                do {
+                    route = try await call.route()
+                } catch {
+                    await state.end(call.record(.failed, error, decision: route.decision))
+                    throw error
+                }
+                continue
+            case .rejected(let problem):
+                failure = PurserError(
+                    .invalidModelOutput,
+                    "the answer on " + call.triedTierIDs.joined(separator: ", ") + " was not good enough: \(problem)",
+                    stepKey: key)
+                guard call.tiersTried < call.maxTiers, call.escalate(beyond: route.tier) else {
+                    await state.end(call.record(.failed, failure, decision: route.decision))
+                    throw failure
+                }
+                reason = .outputRejected(problem: problem)
+            }
+            call.excluded[route.tier.id] = reason
+            do {
+                let next = try await call.route()
+                await state.rerouted(key: key, from: TierRejection(tierID: route.tier.id, reason), to: next.tier.id)
+                route = next
+            } catch {
+                // Nothing can take over. With one tier tried, its failure says it all; after a
+                // fallback, the failure also says which tiers were tried and why none is left.
+                let final =
+                    call.tiersTried == 1 && error.code != .budgetExceeded
+                    ? failure
+                    : PurserError(
+                        error.code == .budgetExceeded ? .budgetExceeded : failure.code,
+                        failure.message + "; no other tier can take over: " + error.message, stepKey: key)
+                await state.end(call.record(.failed, final, decision: route.decision))
                 throw final
             }
         }

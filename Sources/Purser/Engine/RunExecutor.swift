@@ -11,6 +11,9 @@ struct RunExecutor: Sendable {
     let options: RunOptions
     /// Steps finished by an earlier attempt at this run, by key.
     let journaled: [String: JournalEntry]
+    /// Expected output tokens per call of each model step, by step path, from the run's
+    /// estimate; the router ranks tiers by cost at this size.
+    let expectedOutput: [String: Int]
 
     /// What a node produced: its output, and the step outputs it makes visible to later steps.
     struct NodeResult: Sendable {

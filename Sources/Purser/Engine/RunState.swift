@@ -95,6 +95,10 @@ actor RunState {
         events.yield(.stepRetrying(key: key, attempt: attempt, error: error, delaySeconds: delay.seconds))
     }
 
+    func rerouted(key: String, from: TierRejection, to tierID: String) {
+        events.yield(.stepRerouted(key: key, from: from, toTierID: tierID))
+    }
+
     func plan(additionalCalls: Int) {
         guard additionalCalls > 0 else { return }
         plannedCalls += additionalCalls

@@ -28,8 +28,10 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var attempts: Int
     public var error: PurserError?
     public var startedAt: Date
-    /// Why the tier was chosen and the others were not (model calls only).
-    public var decision: TierDecision?
+    /// Why the last tier tried was chosen and the others were not (model calls only).
+    public var decision: RoutingDecision?
+    /// Every call made, in order, with its tier and outcome (model calls only).
+    public var calls: [CallAttempt]
     /// Tokens of a tool's result as a model would read it (tool calls only): what later
     /// prompts that quote it will cost.
     public var resultTokens: Int?
@@ -37,7 +39,8 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public init(
         key: String, stepID: String, kind: StepKind, status: Status, tierID: String? = nil, tool: String? = nil,
         usage: TokenUsage = .zero, usageIsEstimated: Bool = false, cost: Money = .zero, latency: Double = 0,
-        attempts: Int = 0, error: PurserError? = nil, startedAt: Date, decision: TierDecision? = nil
+        attempts: Int = 0, error: PurserError? = nil, startedAt: Date, decision: RoutingDecision? = nil,
+        calls: [CallAttempt] = []
     ) {
         self.key = key
         self.stepID = stepID
@@ -53,22 +56,36 @@ public struct StepRecord: Sendable, Hashable, Codable {
         self.error = error
         self.startedAt = startedAt
         self.decision = decision
+        self.calls = calls
     }
 }
 
-/// A routing decision as kept in a step record.
-public struct TierDecision: Sendable, Hashable, Codable {
-    public var tierID: String
-    public var expectedCost: Money
-    public var worstCaseCost: Money
-    public var predictedP95Seconds: Double
-    public var rejected: [TierRejection]
+/// One call of a model step on one tier: every retry, fallback and escalation is one.
+public struct CallAttempt: Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        case succeeded
+        case failed
+        /// The tier answered, but the answer failed the step's validator.
+        case outputRejected
+    }
 
-    public init(_ choice: TierChoice) {
-        tierID = choice.tier.id
-        expectedCost = choice.expectedCost
-        worstCaseCost = choice.worstCaseCost
-        predictedP95Seconds = choice.predictedP95Seconds
-        rejected = choice.rejected
+    public var tierID: String
+    public var outcome: Outcome
+    public var usage: TokenUsage
+    public var cost: Money
+    /// Seconds from the call's start to its end.
+    public var latency: Double
+    public var error: PurserError?
+
+    public init(
+        tierID: String, outcome: Outcome, usage: TokenUsage = .zero, cost: Money = .zero, latency: Double = 0,
+        error: PurserError? = nil
+    ) {
+        self.tierID = tierID
+        self.outcome = outcome
+        self.usage = usage
+        self.cost = cost
+        self.latency = latency
+        self.error = error
     }
 }

@@ -3,7 +3,7 @@ struct EstimationPlanBuilder {
     typealias Plan = EstimationPlan
 
     let workflow: String
-    let selector: TierSelector
+    let router: Router
     let counter: any TokenCounter
     let tools: ToolRegistry
     let history: LearnedHistory
@@ -25,9 +25,9 @@ struct EstimationPlanBuilder {
     /// An `{{item}}` from a list known only at run time is taken to be 64 tokens.
     static let unknownItemPrior = 64
 
-    init(workflow: String, selector: TierSelector, counter: any TokenCounter, tools: ToolRegistry, history: LearnedHistory) {
+    init(workflow: String, router: Router, counter: any TokenCounter, tools: ToolRegistry, history: LearnedHistory) {
         self.workflow = workflow
-        self.selector = selector
+        self.router = router
         self.counter = counter
         self.tools = tools
         self.history = history
@@ -228,8 +228,8 @@ struct EstimationPlanBuilder {
         let expectedInput = Int(expectedTokens(of: input).rounded(.up))
         let tier: Tier
         do {
-            tier = try selector.select(
-                TierRequest(needs: needs, inputTokens: expectedInput, maxOutputTokens: step.maxOutputTokens)
+            tier = try router.route(
+                RouteRequest(needs: needs, inputTokens: expectedInput, maxOutputTokens: step.maxOutputTokens)
             ).tier
         } catch {
             throw PurserError(.noTierMeetsNeeds, error.description, stepKey: path)

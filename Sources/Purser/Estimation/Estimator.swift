@@ -9,7 +9,7 @@
 /// these into a distribution under the tiers the router would choose; a separate pass with
 /// every bound at its maximum gives the worst case.
 public struct Estimator: Sendable {
-    public var selector: TierSelector
+    public var router: Router
     public var tokenCounter: any TokenCounter
     public var tools: ToolRegistry
     /// Monte Carlo samples; more is smoother and slower (500 takes about a millisecond for 50 steps).
@@ -19,10 +19,10 @@ public struct Estimator: Sendable {
     public static let defaultSeed: UInt64 = 0x5075_7273_6572_2026
 
     public init(
-        selector: TierSelector, tokenCounter: any TokenCounter = ApproximateTokenCounter(),
+        router: Router, tokenCounter: any TokenCounter = ApproximateTokenCounter(),
         tools: ToolRegistry = ToolRegistry(), samples: Int = 500, seed: UInt64 = Estimator.defaultSeed
     ) {
-        self.selector = selector
+        self.router = router
         self.tokenCounter = tokenCounter
         self.tools = tools
         self.samples = max(samples, 1)
@@ -33,7 +33,7 @@ public struct Estimator: Sendable {
         throws(PurserError) -> RunEstimate
     {
         var builder = EstimationPlanBuilder(
-            workflow: graph.name, selector: selector, counter: tokenCounter, tools: tools, history: history)
+            workflow: graph.name, router: router, counter: tokenCounter, tools: tools, history: history)
         let context = EstimationPlanBuilder.Context(input: .known(input), jurisdictions: graph.workflow.jurisdictions)
         let (root, _, _) = try builder.sequence(graph.workflow.steps, context)
         let plan = EstimationPlan(root: root, rows: builder.rows, slotCount: builder.slotCount)

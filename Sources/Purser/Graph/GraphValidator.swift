@@ -284,6 +284,16 @@ struct GraphValidator {
             problems.append(
                 Problem(kind: .invalidBound, stepID: step.id, message: "maxOutputTokens must be at least 1"))
         }
+        if let maxTiers = step.maxTiers, maxTiers < 1 {
+            problems.append(
+                Problem(kind: .invalidBound, stepID: step.id, message: "fallback maxTiers must be at least 1"))
+        }
+        if isAgentLoop, step.validator != nil {
+            problems.append(
+                Problem(
+                    kind: .invalidBound, stepID: step.id,
+                    message: "an agent loop's calls can't be validated; validate a model step that reads its answer"))
+        }
         if step.needs.latency.p95Seconds <= 0 {
             problems.append(
                 Problem(kind: .unsatisfiableNeeds, stepID: step.id, message: "a p95 latency bound must be positive"))
@@ -303,10 +313,9 @@ struct GraphValidator {
             return
         }
         guard let tiers, step.maxOutputTokens >= 1 else { return }
-        let selector = TierSelector(tiers: tiers)
-        let request = TierRequest(needs: needs, inputTokens: 0, maxOutputTokens: step.maxOutputTokens)
+        let request = RouteRequest(needs: needs, inputTokens: 0, maxOutputTokens: step.maxOutputTokens)
         do {
-            _ = try selector.select(request)
+            _ = try Router(tiers: tiers).route(request)
         } catch {
             problems.append(Problem(kind: .unsatisfiableNeeds, stepID: step.id, message: error.description))
         }

@@ -3,6 +3,8 @@ public struct Tier: Sendable, Hashable, Codable, Identifiable {
     public var id: String
     /// Which ``ModelProvider`` serves it (`simulator`, `openai`, `anthropic`, ...).
     public var provider: String
+    /// Where the provider's API is (`https://api.openai.com/v1`); `nil` for the provider's default.
+    public var endpoint: String?
     /// The provider's model name.
     public var model: String
     public var pricing: Pricing
@@ -14,11 +16,15 @@ public struct Tier: Sendable, Hashable, Codable, Identifiable {
     public var jurisdiction: Jurisdiction
     /// Calls this tier may have in flight at once, across all runs; `nil` for no limit.
     public var concurrencyLimit: Int?
+    /// Served through the provider's batch API: about half price, answers within hours.
+    /// Only steps whose latency need allows hours (``LatencyNeed/batch``) can meet its latency.
+    public var batch: Bool
 
     public init(
         id: String, provider: String, model: String, pricing: Pricing, latency: LatencyModel,
         reasoningDepth: ReasoningDepth, contextWindow: Int, maxOutputTokens: Int,
-        capabilities: Set<Capability> = [.tools, .json], jurisdiction: Jurisdiction, concurrencyLimit: Int? = nil
+        capabilities: Set<Capability> = [.tools, .json], jurisdiction: Jurisdiction, concurrencyLimit: Int? = nil,
+        endpoint: String? = nil, batch: Bool = false
     ) {
         self.id = id
         self.provider = provider
@@ -31,6 +37,8 @@ public struct Tier: Sendable, Hashable, Codable, Identifiable {
         self.capabilities = capabilities
         self.jurisdiction = jurisdiction
         self.concurrencyLimit = concurrencyLimit
+        self.endpoint = endpoint
+        self.batch = batch
     }
 }
 
