@@ -40,6 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Say why every other tier lost, for each step's routing decision.")
     var explain = false
 
+    @Flag(help: "Serve every catalog tier with the simulator, at its own prices and latencies (no real calls).")
+    var simulate = false
+
     func validate() throws {
         guard maxConcurrency >= 1 else { throw ValidationError("--max-concurrency must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -84,7 +87,8 @@ struct RunCommand: AsyncParsableCommand {
         let definition = try WorkflowCatalog.workflow(named: workflow)
         let runInput = try input.map(InputReader.read) ?? definition.exampleInput
         let store = HistoryStore(directory: global.dataDirectory)
-        let engine = try EngineFactory.makeEngine(speed: try parsedSpeed(), history: try store.load())
+        let engine = try EngineFactory.makeEngine(
+            speed: try parsedSpeed(), history: try store.load(), dataDirectory: global.dataDirectory, simulate: simulate)
         let graph: WorkflowGraph
         do {
             graph = try engine.compile(definition)
