@@ -154,6 +154,30 @@ struct TiersCommandTests {
         #expect(check.stderr.contains("cannot call provider openai yet; run and estimate need --simulate"))
     }
 
+    @Test func runRoutesOverTheConfiguredCatalogAndExplainsItsChoices() throws {
+        try Data(Self.catalog(provider: "openai").utf8).write(to: configFile)
+        let refused = try purser("run", "contract-review", "--speed", "instant")
+        #expect(refused.status == 78)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("pass --simulate"))
+
+        let run = try purser("run", "contract-review", "--simulate", "--speed", "instant", "--explain")
+        #expect(run.status == 0, "\(run.stderr)")
+        // Clause assessments are batch steps: they go to the half-price batch tier.
+        #expect(run.stdout.contains("clauses/assess → fast-batch"), "\(run.stdout)")
+        #expect(run.stdout.contains("fast: tooDear"))
+        #expect(run.stdout.contains("fast-batch: tooSlow (a batch tier answers within hours; the step needs standard)"))
+
+        let json = try purser("run", "contract-review", "--simulate", "--speed", "instant", "--json")
+        #expect(json.status == 0)
+        let result = try JSONValue(parsing: json.stdout)
+        let records = result["records"]?.arrayValue ?? []
+        let assess = try #require(records.first { $0["stepID"] == "assess" })
+        #expect(assess["decision"]?["tierID"] == "fast-batch")
+        #expect(assess["decision"]?["rejected"]?.arrayValue?.first?["reason"] == "tooDear")
+        #expect(assess["calls"]?.arrayValue?.count == 1)
+    }
+
     @Test func importsTheLiteLLMPriceMapIntoALoadableCatalog() throws {
         let imported = try purser("tiers", "import", "litellm", Self.priceMap, "--provider", "openai", "--model", "gpt-4.1*")
         #expect(imported.status == 0, "\(imported.stderr)")
