@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PurserTokenizer", targets: ["PurserTokenizer"]),
         .executable(name: "purser-bench", targets: ["PurserBenchmarks"]),
         .executable(name: "purser-tokenizer-bench", targets: ["TokenizerBenchmarks"]),
+        .executable(name: "purser-routing-bench", targets: ["RoutingBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +67,11 @@ let package = Package(
             dependencies: ["PurserTokenizer"],
             path: "Benchmarks/Tokenizer",
             exclude: ["reference_tokenizer.py"]
+        ),
+        .executableTarget(
+            name: "RoutingBenchmarks",
+            dependencies: ["Purser", "PurserConfig"],
+            path: "Benchmarks/Routing"
         ),
         .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),
         .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
