@@ -51,12 +51,14 @@ public actor Engine {
             .estimate(graph, input: input, history: history)
     }
 
-    /// Each model step's expected output per call, by step path, for routing on the estimate.
-    static func expectedOutputPerCall(_ estimate: RunEstimate?) -> [String: Int] {
+    /// Each model step's expected (and, with enough history, 95th-percentile) output per call,
+    /// by step path, for routing on the estimate.
+    static func expectedOutputPerCall(_ estimate: RunEstimate?) -> [String: RunExecutor.OutputExpectation] {
         guard let estimate else { return [:] }
-        var byPath: [String: Int] = [:]
+        var byPath: [String: RunExecutor.OutputExpectation] = [:]
         for step in estimate.steps where step.kind != .tool && step.calls.expected > 0 {
-            byPath[step.path] = max(1, step.outputTokens.expected / step.calls.expected)
+            byPath[step.path] = RunExecutor.OutputExpectation(
+                expected: max(1, step.outputTokens.expected / step.calls.expected), p95: step.outputTokensPerCallP95)
         }
         return byPath
     }

@@ -87,14 +87,13 @@ struct ModelCall {
                 throw PurserError(.internal, "could not read the budget left: \(error)", stepKey: key)
             }
         }
-        let expected =
-            executor.expectedOutput.isEmpty
-            ? nil : executor.expectedOutput[StepPath.of(key: key)].map { min($0, step.maxOutputTokens) }
+        let estimated = executor.expectedOutput.isEmpty ? nil : executor.expectedOutput[StepPath.of(key: key)]
         let routeRequest = RouteRequest(
             needs: needs, inputTokens: inputTokens, maxOutputTokens: step.maxOutputTokens,
-            expectedOutputTokens: expected
+            expectedOutputTokens: estimated.map { min($0.expected, step.maxOutputTokens) }
                 ?? RouteRequest(needs: needs, inputTokens: inputTokens, maxOutputTokens: step.maxOutputTokens)
                 .expectedOutputTokens,
+            p95OutputTokens: estimated?.p95.map { min($0, step.maxOutputTokens) },
             spendingLimit: spendingLimit, excluded: excluded)
         let conditions = environment.monitor.conditions()
         do {

@@ -13,7 +13,13 @@ struct RunExecutor: Sendable {
     let journaled: [String: JournalEntry]
     /// Expected output tokens per call of each model step, by step path, from the run's
     /// estimate; the router ranks tiers by cost at this size.
-    let expectedOutput: [String: Int]
+    let expectedOutput: [String: OutputExpectation]
+
+    /// A model step's output per call as the run's estimate expects it.
+    struct OutputExpectation: Sendable {
+        var expected: Int
+        var p95: Int?
+    }
 
     /// What a node produced: its output, and the step outputs it makes visible to later steps.
     struct NodeResult: Sendable {

@@ -40,6 +40,12 @@ struct EstimationPlan {
             return min(prior.lowerBound + Int(random.next() % span), cap)
         }
 
+        /// The 95th percentile of what history saw, once it saw at least `minimum` values.
+        func observedP95(minimum: Int = 8) -> Int? {
+            guard let window, window.count >= minimum, let p95 = window.quantile(0.95) else { return nil }
+            return min(p95, cap)
+        }
+
         var expected: Double {
             let priorMean = Double(prior.lowerBound + prior.upperBound) / 2
             guard let window, let mean = window.mean else { return min(priorMean, Double(cap)) }
@@ -167,6 +173,8 @@ struct EstimationPlan {
         var kind: StepKind
         var tierID: String?
         var confidence: EstimateConfidence
+        /// The 95th percentile of one call's output, once history has enough calls to say.
+        var outputP95PerCall: Int?
     }
 
     var root: Node

@@ -253,6 +253,10 @@ struct EstimationPlanBuilder {
         if let schema = step.outputSchema { schemas[slot] = schema }
         let confidence = depth == .none ? visible.confidence : min(visible.confidence, reasoning.confidence)
         let row = self.row(path, kind: kind, tierID: tier.id, confidence: confidence)
+        if let visibleP95 = visible.observedP95() {
+            let reasoningP95 = depth == .none ? 0 : reasoning.observedP95()
+            rows[row].outputP95PerCall = reasoningP95.map { min(visibleP95 + $0, maxOutput) }
+        }
         return Plan.Model(
             row: row, slot: slot, input: input, pricing: tier.pricing, maxOutputTokens: maxOutput, visible: visible,
             reasoning: reasoning)

@@ -86,7 +86,7 @@ public struct Estimator: Sendable {
                 outputTokens: Self.stats(rowOutput[span], worst: worst.rowOutput[row]),
                 reasoningTokens: Self.stats(rowReasoning[span], worst: worst.rowReasoning[row]),
                 cost: Self.money(rowCost[span], worst: worst.rowCost[row]),
-                confidence: plan.rows[row].confidence)
+                confidence: plan.rows[row].confidence, outputTokensPerCallP95: plan.rows[row].outputP95PerCall)
         }
         let totalTokens = zip(totalInput, totalOutput).map { $0 + $1 }
         let worstInput = worst.rowInput.reduce(0, +)

@@ -49,6 +49,9 @@ public struct StepEstimate: Sendable, Hashable, Codable {
     public var reasoningTokens: EstimateStats<Int>
     public var cost: EstimateStats<Money>
     public var confidence: EstimateConfidence
+    /// The 95th percentile of one call's output (model steps), once history has at least 8
+    /// calls of the step; the router checks latency at this size.
+    public var outputTokensPerCallP95: Int?
 }
 
 /// What a run is expected to cost before it starts: per step and in total, as a distribution

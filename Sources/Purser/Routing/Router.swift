@@ -12,9 +12,22 @@
 /// ```
 public struct Router: Sendable {
     public let tiers: [Tier]
+    /// What routing reads of each tier, without references: copying a `Tier` retains its
+    /// strings and sets, which cost more than the whole check.
+    private let profiles: [TierProfile]
+    /// Each distinct jurisdiction's bit, so a step's allowed set becomes one mask per request.
+    private let jurisdictionBits: [Jurisdiction: UInt64]
 
     public init(tiers: [Tier]) {
         self.tiers = tiers
+        var bits: [Jurisdiction: UInt64] = [:]
+        for tier in tiers where bits[tier.jurisdiction] == nil {
+            // Past 64 distinct jurisdictions the mask can't tell them apart: those share the last
+            // bit and are checked by name.
+            bits[tier.jurisdiction] = 1 << UInt64(min(bits.count, 63))
+        }
+        jurisdictionBits = bits
+        profiles = tiers.map { TierProfile($0, jurisdictionBit: bits[$0.jurisdiction] ?? 0) }
     }
 
     /// Chooses a tier, or throws ``NoTierError`` saying why each tier was ruled out.
@@ -22,88 +35,88 @@ public struct Router: Sendable {
     /// Ties on expected cost go to the faster tier (lower predicted p95), then the lower worst
     /// case, then the lower id, so the order of the catalog never changes a decision.
     public func route(_ request: RouteRequest, conditions: TierConditions = .nominal) throws(NoTierError) -> Route {
-        var rejections: [TierRejection] = []
-        rejections.reserveCapacity(tiers.count)
-        var feasible: [Candidate] = []
+        let needs = request.needs
+        var allowedMask = UInt64.max
+        var checkNamesToo = false
+        if let allowed = needs.jurisdictions {
+            allowedMask = 0
+            for jurisdiction in allowed {
+                if let bit = jurisdictionBits[jurisdiction] {
+                    allowedMask |= bit
+                    checkNamesToo = checkNamesToo || bit == 1 << 63
+                }
+            }
+        }
+        let neededCapabilities = TierProfile.mask(needs.capabilities)
+        let latencyTokens = request.p95OutputTokens ?? request.expectedOutputTokens
+        let contextNeeded = request.inputTokens + request.maxOutputTokens + (needs.minimumContext ?? 0)
+        let expectedUsage = TokenUsage(inputTokens: request.inputTokens, outputTokens: request.expectedOutputTokens)
+        let excludedIndices = request.excluded.isEmpty ? [] : Set(tiers.indices.filter { request.excluded[tiers[$0].id] != nil })
+
+        var entries: [CompactRejection] = []
+        entries.reserveCapacity(profiles.count)
         var best: Candidate?
-        for index in tiers.indices {
-            let tier = tiers[index]
-            let latency = conditions[index]?.latency ?? tier.latency
-            let p95 = latency.p95Seconds(outputTokens: request.expectedOutputTokens)
-            if let facts = rejection(of: tier, index: index, p95: p95, for: request, conditions: conditions) {
-                rejections.append(TierRejection(tierID: tier.id, facts))
+        var bestEntry = -1
+        for index in profiles.indices {
+            let profile = profiles[index]
+            let condition = conditions[index]
+            let latency = condition?.latency ?? profile.latency
+            let p95 = latency.p95Seconds(outputTokens: latencyTokens)
+            var facts: CompactFacts?
+            if !excludedIndices.isEmpty, excludedIndices.contains(index) {
+                facts = .excluded
+            } else if profile.jurisdictionBit & allowedMask == 0
+                || (checkNamesToo && !(needs.jurisdictions?.contains(tiers[index].jurisdiction) ?? true))
+            {
+                facts = .jurisdiction
+            } else if neededCapabilities & ~profile.capabilities != 0 {
+                facts = .capability(missing: neededCapabilities & ~profile.capabilities)
+            } else if profile.depth < needs.reasoning {
+                facts = .depth(tier: profile.depth, needed: needs.reasoning)
+            } else if contextNeeded > profile.contextWindow {
+                facts = .context(window: profile.contextWindow, needed: contextNeeded)
+            } else if request.maxOutputTokens > profile.maxOutputTokens {
+                facts = .maxOutput(limit: profile.maxOutputTokens, asked: request.maxOutputTokens)
+            } else if profile.batch, needs.latency.p95Seconds < LatencyNeed.batch.p95Seconds {
+                // A batch API promises only its completion window, whatever its typical latency.
+                facts = .batchOnly
+            } else if p95 > needs.latency.p95Seconds {
+                facts = .latency(predictedP95: p95)
+            } else if let condition, condition.circuit.refusesCalls {
+                facts = .unhealthy(condition.circuit)
+            } else if let condition, condition.saturated, let limit = profile.concurrencyLimit {
+                facts = .busy(limit: limit)
+            }
+            if let facts {
+                entries.append(CompactRejection(index: index, facts: facts))
                 continue
             }
-            let worst = tier.pricing.worstCaseCost(
+            let worst = profile.pricing.worstCaseCost(
                 inputTokens: request.inputTokens, maxOutputTokens: request.maxOutputTokens)
             if let limit = request.spendingLimit, worst > limit {
-                rejections.append(TierRejection(tierID: tier.id, .overBudget(worstCase: worst, limit: limit)))
+                entries.append(CompactRejection(index: index, facts: .overBudget(worstCase: worst)))
                 continue
             }
-            let candidate = Candidate(
-                index: index,
-                expected: tier.pricing.cost(
-                    of: TokenUsage(inputTokens: request.inputTokens, outputTokens: request.expectedOutputTokens)),
-                worst: worst, p95: p95)
-            feasible.append(candidate)
+            let candidate = Candidate(index: index, expected: profile.pricing.cost(of: expectedUsage), worst: worst, p95: p95)
+            // Every feasible tier is entered as too dear; the winner's entry is taken out at the end.
+            entries.append(CompactRejection(index: index, facts: .cost(expected: candidate.expected)))
             if let current = best, !candidate.beats(current, tiers) { continue }
             best = candidate
+            bestEntry = entries.count - 1
         }
         guard let best else {
-            throw NoTierError(needs: request.needs, spendingLimit: request.spendingLimit, rejections: rejections)
+            throw NoTierError(
+                needs: needs, spendingLimit: request.spendingLimit,
+                rejections: RoutingExplanation(tiers: tiers, entries: entries, request: request, chosenCost: .zero)
+                    .rejections)
         }
-        for candidate in feasible where candidate.index != best.index {
-            rejections.append(
-                TierRejection(tierID: tiers[candidate.index].id, .cost(expected: candidate.expected, chosen: best.expected)))
-        }
+        entries.remove(at: bestEntry)
         let decision = RoutingDecision(
             tierID: tiers[best.index].id, expectedCost: best.expected, worstCaseCost: best.worst,
             predictedP95Seconds: best.p95, inputTokens: request.inputTokens,
             expectedOutputTokens: request.expectedOutputTokens, spendingLimit: request.spendingLimit,
-            rejected: rejections)
+            explanation: RoutingExplanation(tiers: tiers, entries: entries, request: request, chosenCost: best.expected))
         return Route(tier: tiers[best.index], index: best.index, decision: decision)
-    }
-
-    /// Why `tier` cannot serve `request` regardless of price, or `nil` if it can. Builds no
-    /// text: it runs for every tier on every call; the explanation is rendered when read.
-    func rejection(
-        of tier: Tier, index: Int, p95: Double, for request: RouteRequest, conditions: TierConditions
-    ) -> TierRejection.Facts? {
-        let needs = request.needs
-        if !request.excluded.isEmpty, let earlier = request.excluded[tier.id] {
-            return earlier
-        }
-        if let allowed = needs.jurisdictions, !allowed.contains(tier.jurisdiction) {
-            return .jurisdiction(tier: tier.jurisdiction, allowed: allowed)
-        }
-        if !needs.capabilities.isEmpty, !needs.capabilities.isSubset(of: tier.capabilities) {
-            return .capability(missing: needs.capabilities.subtracting(tier.capabilities))
-        }
-        if tier.reasoningDepth < needs.reasoning {
-            return .depth(tier: tier.reasoningDepth, needed: needs.reasoning)
-        }
-        let context = request.inputTokens + request.maxOutputTokens + (needs.minimumContext ?? 0)
-        if context > tier.contextWindow {
-            return .context(window: tier.contextWindow, needed: context)
-        }
-        if request.maxOutputTokens > tier.maxOutputTokens {
-            return .maxOutput(limit: tier.maxOutputTokens, asked: request.maxOutputTokens)
-        }
-        // A batch API promises only its completion window, whatever its typical latency.
-        if tier.batch, needs.latency.p95Seconds < LatencyNeed.batch.p95Seconds {
-            return .batchOnly(need: needs.latency)
-        }
-        if p95 > needs.latency.p95Seconds {
-            return .latency(predictedP95: p95, need: needs.latency)
-        }
-        if let condition = conditions[index] {
-            switch condition.circuit {
-            case .closed, .halfOpen: break
-            case .open, .probing: return .unhealthy(condition.circuit)
-            }
-            if condition.saturated, let limit = tier.concurrencyLimit { return .busy(limit: limit) }
-        }
-        return nil
     }
 
     /// A feasible tier and what it would cost.
@@ -118,6 +131,57 @@ public struct Router: Sendable {
             if p95 != other.p95 { return p95 < other.p95 }
             if worst != other.worst { return worst < other.worst }
             return tiers[index].id < tiers[other.index].id
+        }
+    }
+}
+
+/// A tier as routing reads it: plain values only.
+private struct TierProfile {
+    var pricing: Pricing
+    var latency: LatencyModel
+    var depth: ReasoningDepth
+    var contextWindow: Int
+    var maxOutputTokens: Int
+    var capabilities: UInt8
+    var jurisdictionBit: UInt64
+    var concurrencyLimit: Int?
+    var batch: Bool
+
+    init(_ tier: Tier, jurisdictionBit: UInt64) {
+        pricing = tier.pricing
+        latency = tier.latency
+        depth = tier.reasoningDepth
+        contextWindow = tier.contextWindow
+        maxOutputTokens = tier.maxOutputTokens
+        capabilities = Self.mask(tier.capabilities)
+        self.jurisdictionBit = jurisdictionBit
+        concurrencyLimit = tier.concurrencyLimit
+        batch = tier.batch
+    }
+
+    static func mask(_ capabilities: Set<Capability>) -> UInt8 {
+        var mask: UInt8 = 0
+        for capability in capabilities { mask |= capability.routingBit }
+        return mask
+    }
+}
+
+extension Capability {
+    /// The capability's bit in the router's masks.
+    var routingBit: UInt8 {
+        switch self {
+        case .tools: 1
+        case .json: 2
+        }
+    }
+}
+
+extension CircuitState {
+    /// Open, or recovering with its one probe already out.
+    var refusesCalls: Bool {
+        switch self {
+        case .closed, .halfOpen: false
+        case .open, .probing: true
         }
     }
 }
@@ -137,7 +201,12 @@ public struct RouteRequest: Sendable, Hashable {
     public var inputTokens: Int
     public var maxOutputTokens: Int
     /// Expected output, reasoning included: from the estimator's history, else the prior.
+    /// Tiers are ranked by their cost at this size.
     public var expectedOutputTokens: Int
+    /// The output a tier must be fast enough for: the 95th percentile when history knows it,
+    /// so the cheapest tier that just fits is not late whenever an answer runs long; `nil`
+    /// checks latency at the expected output.
+    public var p95OutputTokens: Int?
     /// The most this call may cost (what the budget has left); `nil` for no limit.
     public var spendingLimit: Money?
     /// Tiers this step already tried, with why they are out (failed, answer rejected).
@@ -145,12 +214,13 @@ public struct RouteRequest: Sendable, Hashable {
 
     public init(
         needs: StepNeeds, inputTokens: Int, maxOutputTokens: Int, expectedOutputTokens: Int,
-        spendingLimit: Money? = nil, excluded: [String: TierRejection.Facts] = [:]
+        p95OutputTokens: Int? = nil, spendingLimit: Money? = nil, excluded: [String: TierRejection.Facts] = [:]
     ) {
         self.needs = needs
         self.inputTokens = inputTokens
         self.maxOutputTokens = maxOutputTokens
         self.expectedOutputTokens = expectedOutputTokens
+        self.p95OutputTokens = p95OutputTokens
         self.spendingLimit = spendingLimit
         self.excluded = excluded
     }
@@ -178,7 +248,57 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     public var inputTokens: Int
     public var expectedOutputTokens: Int
     public var spendingLimit: Money?
-    public var rejected: [TierRejection]
+    private var explanation: RoutingExplanation
+
+    /// Why every other tier lost, in catalog order (the losers on price last). Rendered when
+    /// read: routing keeps only the facts, so a decision costs no text unless someone looks.
+    public var rejected: [TierRejection] {
+        get { explanation.rejections }
+        set { explanation = RoutingExplanation(newValue) }
+    }
+
+    init(
+        tierID: String, expectedCost: Money, worstCaseCost: Money, predictedP95Seconds: Double, inputTokens: Int,
+        expectedOutputTokens: Int, spendingLimit: Money?, explanation: RoutingExplanation
+    ) {
+        self.tierID = tierID
+        self.expectedCost = expectedCost
+        self.worstCaseCost = worstCaseCost
+        self.predictedP95Seconds = predictedP95Seconds
+        self.inputTokens = inputTokens
+        self.expectedOutputTokens = expectedOutputTokens
+        self.spendingLimit = spendingLimit
+        self.explanation = explanation
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case tierID, expectedCost, worstCaseCost, predictedP95Seconds, inputTokens, expectedOutputTokens
+        case spendingLimit, rejected
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tierID = try container.decode(String.self, forKey: .tierID)
+        expectedCost = try container.decode(Money.self, forKey: .expectedCost)
+        worstCaseCost = try container.decode(Money.self, forKey: .worstCaseCost)
+        predictedP95Seconds = try container.decode(Double.self, forKey: .predictedP95Seconds)
+        inputTokens = try container.decode(Int.self, forKey: .inputTokens)
+        expectedOutputTokens = try container.decode(Int.self, forKey: .expectedOutputTokens)
+        spendingLimit = try container.decodeIfPresent(Money.self, forKey: .spendingLimit)
+        explanation = RoutingExplanation(try container.decode([TierRejection].self, forKey: .rejected))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tierID, forKey: .tierID)
+        try container.encode(expectedCost, forKey: .expectedCost)
+        try container.encode(worstCaseCost, forKey: .worstCaseCost)
+        try container.encode(predictedP95Seconds, forKey: .predictedP95Seconds)
+        try container.encode(inputTokens, forKey: .inputTokens)
+        try container.encode(expectedOutputTokens, forKey: .expectedOutputTokens)
+        try container.encodeIfPresent(spendingLimit, forKey: .spendingLimit)
+        try container.encode(rejected, forKey: .rejected)
+    }
 }
 
 /// No tier can serve a call; says why each one was ruled out.

@@ -32,27 +32,40 @@ public final class TierMonitor: Sendable {
     private struct State {
         var tiers: [TierState]
         var nextWaiterID = 0
+        /// What ``conditions()`` returns, kept current as calls start and end, so reading it
+        /// is a copy-on-write share rather than a walk over every tier.
+        var conditions: [TierCondition]
+        /// Tiers whose circuit is open: their state moves with the clock, so it is worked out
+        /// when read.
+        var open: Set<Int> = []
     }
 
     public init(tiers: [Tier], clock: any PurserClock, breaker: CircuitBreaker.Policy = CircuitBreaker.Policy()) {
         self.tiers = tiers
         self.clock = clock
-        state = Mutex(State(tiers: tiers.map { _ in TierState(breaker: CircuitBreaker(policy: breaker)) }))
+        state = Mutex(
+            State(
+                tiers: tiers.map { _ in TierState(breaker: CircuitBreaker(policy: breaker)) },
+                conditions: tiers.map { _ in TierCondition() }))
     }
 
     /// The conditions routing reads now.
     public func conditions() -> TierConditions {
         let now = clock.monotonicNow()
         return state.withLock { state in
-            TierConditions(
-                tiers.indices.map { index in
-                    let entry = state.tiers[index]
-                    return TierCondition(
-                        latency: entry.learner.model(prior: tiers[index].latency),
-                        circuit: entry.breaker.state(at: now),
-                        saturated: tiers[index].concurrencyLimit.map { entry.inFlight >= $0 } ?? false)
-                })
+            for index in state.open { refresh(index, in: &state, at: now) }
+            return TierConditions(state.conditions)
         }
+    }
+
+    /// Brings tier `index`'s entry in ``State/conditions`` up to date after a change.
+    private func refresh(_ index: Int, in state: inout State, at now: Duration) {
+        let entry = state.tiers[index]
+        let circuit = entry.breaker.state(at: now)
+        state.conditions[index] = TierCondition(
+            latency: entry.learner.model(prior: tiers[index].latency), circuit: circuit,
+            saturated: tiers[index].concurrencyLimit.map { entry.inFlight >= $0 } ?? false)
+        if case .open = circuit { state.open.insert(index) } else { state.open.remove(index) }
     }
 
     /// Takes a call slot on the tier, and its probe when the tier is recovering. False when
@@ -63,6 +76,7 @@ public final class TierMonitor: Sendable {
             if let limit = tiers[index].concurrencyLimit, state.tiers[index].inFlight >= limit { return false }
             guard state.tiers[index].breaker.admit(at: now) else { return false }
             state.tiers[index].inFlight += 1
+            refresh(index, in: &state, at: now)
             return true
         }
     }
@@ -87,6 +101,7 @@ public final class TierMonitor: Sendable {
                         return .queued
                     }
                     state.tiers[index].inFlight += 1
+                    refresh(index, in: &state, at: clock.monotonicNow())
                     return .acquired
                 }
                 switch entry {
@@ -100,7 +115,11 @@ public final class TierMonitor: Sendable {
         }
         // The slot is ours; the circuit must still admit the call.
         let now = clock.monotonicNow()
-        let admitted = state.withLock { $0.tiers[index].breaker.admit(at: now) }
+        let admitted = state.withLock { state in
+            let admitted = state.tiers[index].breaker.admit(at: now)
+            refresh(index, in: &state, at: now)
+            return admitted
+        }
         if !admitted || Task.isCancelled {
             freeSlot(index)
             if Task.isCancelled { throw CancellationError() }
@@ -125,6 +144,7 @@ public final class TierMonitor: Sendable {
             case .abandoned:
                 state.tiers[index].breaker.abandonProbe()
             }
+            refresh(index, in: &state, at: now)
         }
         freeSlot(index)
     }
@@ -145,9 +165,11 @@ public final class TierMonitor: Sendable {
     }
 
     private func freeSlot(_ index: Int) {
+        let now = clock.monotonicNow()
         let next = state.withLock { state -> CheckedContinuation<Void, any Error>? in
             if state.tiers[index].waiters.isEmpty {
                 state.tiers[index].inFlight -= 1
+                refresh(index, in: &state, at: now)
                 return nil
             }
             // The slot passes straight to the longest waiter; in-flight stays the same.

@@ -1,0 +1,94 @@
+/// Why the other tiers lost, kept as compact facts (tier positions and numbers) until read.
+///
+/// Routing runs on every call over every tier; building each rejection's public form would
+/// copy ids and sets per tier, so the router records positions and plain values, and this
+/// renders them as ``TierRejection``s when a person or the API asks.
+struct RoutingExplanation: Sendable, Hashable {
+    private enum Storage: Sendable {
+        case compact(tiers: [Tier], entries: [CompactRejection], request: RouteRequest, chosenCost: Money)
+        case rendered([TierRejection])
+    }
+
+    private let storage: Storage
+
+    init(tiers: [Tier], entries: [CompactRejection], request: RouteRequest, chosenCost: Money) {
+        storage = .compact(tiers: tiers, entries: entries, request: request, chosenCost: chosenCost)
+    }
+
+    init(_ rejections: [TierRejection]) {
+        storage = .rendered(rejections)
+    }
+
+    var rejections: [TierRejection] {
+        switch storage {
+        case .rendered(let rejections):
+            return rejections
+        case .compact(let tiers, let entries, let request, let chosenCost):
+            return entries.map { entry in
+                let tier = tiers[entry.index]
+                return TierRejection(tierID: tier.id, entry.facts.rendered(tier: tier, request: request, chosenCost: chosenCost))
+            }
+        }
+    }
+
+    static func == (lhs: RoutingExplanation, rhs: RoutingExplanation) -> Bool {
+        lhs.rejections == rhs.rejections
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(rejections)
+    }
+}
+
+/// One tier's rejection as the router records it.
+struct CompactRejection: Sendable {
+    var index: Int
+    var facts: CompactFacts
+}
+
+/// ``TierRejection/Facts`` without references: what the request and the tier already hold
+/// (allowed jurisdictions, the latency need, the budget) is looked up when rendered.
+enum CompactFacts: Sendable {
+    case excluded
+    case jurisdiction
+    case capability(missing: UInt8)
+    case depth(tier: ReasoningDepth, needed: ReasoningDepth)
+    case context(window: Int, needed: Int)
+    case maxOutput(limit: Int, asked: Int)
+    case batchOnly
+    case latency(predictedP95: Double)
+    case unhealthy(CircuitState)
+    case busy(limit: Int)
+    case overBudget(worstCase: Money)
+    case cost(expected: Money)
+
+    func rendered(tier: Tier, request: RouteRequest, chosenCost: Money) -> TierRejection.Facts {
+        let needs = request.needs
+        switch self {
+        case .excluded:
+            return request.excluded[tier.id] ?? .other(reason: .failed, detail: "already tried by this step")
+        case .jurisdiction:
+            return .jurisdiction(tier: tier.jurisdiction, allowed: needs.jurisdictions ?? [])
+        case .capability(let missing):
+            return .capability(missing: Set(Capability.allCases.filter { missing & $0.routingBit != 0 }))
+        case .depth(let tierDepth, let needed):
+            return .depth(tier: tierDepth, needed: needed)
+        case .context(let window, let needed):
+            return .context(window: window, needed: needed)
+        case .maxOutput(let limit, let asked):
+            return .maxOutput(limit: limit, asked: asked)
+        case .batchOnly:
+            return .batchOnly(need: needs.latency)
+        case .latency(let p95):
+            return .latency(predictedP95: p95, need: needs.latency)
+        case .unhealthy(let circuit):
+            return .unhealthy(circuit)
+        case .busy(let limit):
+            return .busy(limit: limit)
+        case .overBudget(let worst):
+            return .overBudget(worstCase: worst, limit: request.spendingLimit ?? .zero)
+        case .cost(let expected):
+            return .cost(expected: expected, chosen: chosenCost)
+        }
+    }
+}
