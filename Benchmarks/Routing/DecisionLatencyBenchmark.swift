@@ -14,6 +14,8 @@ struct DecisionLatencyBenchmark {
         var decisionsPerRepetition: Int
         /// Nanoseconds per decision, one per repetition.
         var samples: [Double]
+        /// The same with every decision's explanation rendered (what reading `rejected` costs).
+        var renderedSamples: [Double]
         /// Decisions per repetition that found no tier (and threw ``NoTierError``).
         var noTier: Int
         /// Nanoseconds to take one ``TierMonitor/conditions()`` snapshot (median).
@@ -24,6 +26,7 @@ struct DecisionLatencyBenchmark {
         var checksum: Int
 
         var median: Double { samples.sorted()[samples.count / 2] }
+        var renderedMedian: Double { renderedSamples.sorted()[renderedSamples.count / 2] }
         var best: Double { samples.min() ?? 0 }
     }
 
@@ -46,16 +49,21 @@ struct DecisionLatencyBenchmark {
         let decisions = max(2_000, min(200_000, 2_000_000 / tierCount))
         let clock = ContinuousClock()
         var samples: [Double] = []
+        var renderedSamples: [Double] = []
         var noTier = 0
         var checksum = 0
-        for repetition in 0...iterations {
-            let start = clock.now
-            let outcome = Self.decide(router, requests, conditions, count: decisions)
-            let elapsed = clock.now - start
-            checksum &+= outcome.checksum
-            noTier = outcome.noTier
-            // Repetition 0 warms caches and the allocator; it is not reported.
-            if repetition > 0 { samples.append(Double(elapsed.nanoseconds) / Double(decisions)) }
+        for render in [false, true] {
+            for repetition in 0...iterations {
+                let start = clock.now
+                let outcome = Self.decide(router, requests, conditions, count: decisions, render: render)
+                let elapsed = clock.now - start
+                checksum &+= outcome.checksum
+                noTier = outcome.noTier
+                // Repetition 0 warms caches and the allocator; it is not reported.
+                guard repetition > 0 else { continue }
+                let perDecision = Double(elapsed.nanoseconds) / Double(decisions)
+                if render { renderedSamples.append(perDecision) } else { samples.append(perDecision) }
+            }
         }
         let snapshots = max(50, 100_000 / tierCount)
         var snapshotSamples: [Double] = []
@@ -65,7 +73,8 @@ struct DecisionLatencyBenchmark {
             snapshotSamples.append(Double((clock.now - start).nanoseconds) / Double(snapshots))
         }
         return Result(
-            tiers: tierCount, decisionsPerRepetition: decisions, samples: samples, noTier: noTier,
+            tiers: tierCount, decisionsPerRepetition: decisions, samples: samples, renderedSamples: renderedSamples,
+            noTier: noTier,
             conditionsNanoseconds: snapshotSamples.sorted()[snapshotSamples.count / 2],
             learnedTiers: conditions.entries.filter { $0.latency != nil }.count,
             unhealthyTiers: conditions.entries.filter { $0.circuit != .closed }.count,
@@ -73,17 +82,19 @@ struct DecisionLatencyBenchmark {
     }
 
     /// `count` decisions, round-robin over `requests`. Not inlined, and its result is used, so
-    /// the timed loop is exactly the routing work.
+    /// the timed loop is exactly the routing work; with `render`, each decision's explanation
+    /// (why every other tier lost) is also rendered, as reading `rejected` does.
     @inline(never)
     private static func decide(
-        _ router: Router, _ requests: [RouteRequest], _ conditions: TierConditions, count: Int
+        _ router: Router, _ requests: [RouteRequest], _ conditions: TierConditions, count: Int, render: Bool
     ) -> (noTier: Int, checksum: Int) {
         var noTier = 0
         var checksum = 0
         for index in 0..<count {
             do throws(NoTierError) {
                 let route = try router.route(requests[index % requests.count], conditions: conditions)
-                checksum &+= route.index &+ route.decision.rejected.count &+ Int(route.decision.expectedCost.micros)
+                let losers = render ? route.decision.rejected.count : route.decision.rejectedCount
+                checksum &+= route.index &+ losers &+ Int(route.decision.expectedCost.micros)
             } catch {
                 noTier += 1
                 checksum &+= error.rejections.count

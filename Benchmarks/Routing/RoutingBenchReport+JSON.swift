@@ -16,6 +16,7 @@ extension RoutingBenchReport {
                         "repetitions": .number(Double(result.samples.count)),
                         "medianNanosecondsPerDecision": .number(result.median.rounded()),
                         "minNanosecondsPerDecision": .number(result.best.rounded()),
+                        "medianNanosecondsWithExplanationRendered": .number(result.renderedMedian.rounded()),
                         "noTierPerRepetition": .number(Double(result.noTier)),
                         "conditionsSnapshotNanoseconds": .number(result.conditionsNanoseconds.rounded()),
                         "learnedTiers": .number(Double(result.learnedTiers)),

@@ -19,11 +19,13 @@ struct RoutingBenchReport {
         if !latency.isEmpty {
             lines.append(
                 "Decision latency, median and min of \(options.iterations) repetitions after a warm-up (\(cores) cores)\n")
-            lines.append("| tiers | ns per decision (median) | min | decisions per repetition | no tier | conditions snapshot |")
-            lines.append("|---:|---:|---:|---:|---:|---:|")
+            lines.append(
+                "| tiers | ns per decision (median) | min | with explanation rendered | decisions per repetition | no tier | conditions snapshot |")
+            lines.append("|---:|---:|---:|---:|---:|---:|---:|")
             for result in latency {
                 lines.append(
                     "| \(result.tiers) | \(Int(result.median.rounded())) | \(Int(result.best.rounded())) | "
+                        + "\(Int(result.renderedMedian.rounded())) | "
                         + "\(result.decisionsPerRepetition) | \(result.noTier) (\(percent(result.noTier, result.decisionsPerRepetition))) | "
                         + "\(format(result.conditionsNanoseconds / 1000, 2)) µs |")
             }

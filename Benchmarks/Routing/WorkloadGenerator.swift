@@ -70,7 +70,8 @@ struct WorkloadGenerator {
         let request = RouteRequest(
             needs: StepNeeds(latency: latency, reasoning: depth, capabilities: capabilities, jurisdictions: jurisdictions),
             inputTokens: inputTokens, maxOutputTokens: visibleBound + reasoningBudget,
-            expectedOutputTokens: expectedVisible + expectedReasoning)
+            expectedOutputTokens: expectedVisible + expectedReasoning,
+            p95OutputTokens: output.p95Tokens)
         return WorkloadStep(
             request: request, output: output, actualVisibleTokens: actual.visible, actualReasoningTokens: actual.reasoning)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Purser
 
 /// One model call of the simulated workload: what the router is asked (needs, input size,
@@ -33,6 +34,16 @@ struct OutputDistribution: Sendable {
     var expectedReasoning: Int
     var visibleBound: Int
     var reasoningBudget: Int
+
+    /// What an estimator with the step's history reports as its 95th-percentile output: each
+    /// part's own p95 (a log-normal's median × e^(1.645σ)), added, within the bounds, as the
+    /// engine's estimator does.
+    var p95Tokens: Int {
+        let visible = min(visibleBound, Int((Double(expectedVisible) * exp(1.645 * Self.visibleSigma)).rounded(.up)))
+        let reasoning = min(
+            reasoningBudget, Int((Double(expectedReasoning) * exp(1.645 * Self.reasoningSigma)).rounded(.up)))
+        return visible + reasoning
+    }
 
     /// One call's (visible, reasoning) output.
     func draw(_ random: inout SplitMix64) -> (visible: Int, reasoning: Int) {

@@ -45,6 +45,18 @@ struct EstimatorTests {
         #expect(try step(learned, "edit").confidence == .prior)
     }
 
+    @Test func aStepsPerCallP95OutputIsReportedOnceHistoryHasEightCalls() throws {
+        let workflow = Workflow("p95") { ModelStep("draft", prompt: "Write").maxOutputTokens(500) }
+        #expect(try step(try estimate(workflow), "draft").outputTokensPerCallP95 == nil)
+        var history = LearnedHistory()
+        let key = LearnedHistory.key("p95", "draft", tier: tier.id)
+        for value in [10, 20, 30, 40, 50, 60, 70] { history.outputTokens[key, default: ObservationWindow()].add(value) }
+        #expect(try step(try estimate(workflow, history: history), "draft").outputTokensPerCallP95 == nil)
+        history.outputTokens[key, default: ObservationWindow()].add(400)
+        // The tier reasons, but the step needs no depth: visible output only.
+        #expect(try step(try estimate(workflow, history: history), "draft").outputTokensPerCallP95 == 400)
+    }
+
     @Test func membersOfJSONAnswersAreSizedFromTheirSchema() throws {
         let workflow = Workflow("json") {
             ModelStep("classify", prompt: "x").maxOutputTokens(300)

@@ -87,6 +87,28 @@ struct RouterTests {
         #expect(reason(StepNeeds(), limit: Money(micros: 300)) == nil)
     }
 
+    @Test func latencyIsCheckedAtTheP95OutputWhenHistoryKnowsIt() throws {
+        let model = LatencyModel(timeToFirstTokenP50: 0.5, timeToFirstTokenP95: 1.0, outputTokensPerSecond: 100)
+        // No output spread: the first token's p95 plus the expected output.
+        #expect(model.p95Seconds(expectedOutputTokens: 100, p95OutputTokens: nil) == 2.0)
+        #expect(model.p95Seconds(expectedOutputTokens: 100, p95OutputTokens: 100) == 2.0)
+        // Spreads of 0.5 s (first token) and 0.5 s (50 more tokens) add in quadrature.
+        let spread = model.p95Seconds(expectedOutputTokens: 100, p95OutputTokens: 150)
+        #expect(abs(spread - (1.5 + (0.5 as Double).squareRoot())) < 1e-9)
+
+        var tier = Tier.scripted("only")
+        tier.latency = model
+        let router = Router(tiers: [tier])
+        let needs = StepNeeds(latency: .interactive)
+        #expect(try router.route(RouteRequest(needs: needs, inputTokens: 10, maxOutputTokens: 500, expectedOutputTokens: 100)).tier.id == "only")
+        #expect {
+            try router.route(
+                RouteRequest(needs: needs, inputTokens: 10, maxOutputTokens: 500, expectedOutputTokens: 100, p95OutputTokens: 150))
+        } throws: { error in
+            (error as? NoTierError)?.rejections.first?.reason == .tooSlow
+        }
+    }
+
     @Test func noTierErrorsSayWhyEachTierLost() {
         #expect {
             try route(StepNeeds(latency: .interactive, reasoning: .high))

@@ -59,6 +59,21 @@ public struct LatencyModel: Sendable, Hashable, Codable {
         timeToFirstTokenP95 + Double(outputTokens) / max(outputTokensPerSecond, 0.001)
     }
 
+    /// Predicted 95th-percentile seconds for a call expected to produce `expectedOutputTokens`
+    /// whose own 95th percentile is `p95OutputTokens`. The two spreads (a slow first token, a
+    /// long answer) rarely peak on the same call, so their excesses over the median add in
+    /// quadrature rather than outright; with no output spread this is ``p95Seconds(outputTokens:)``.
+    public func p95Seconds(expectedOutputTokens: Int, p95OutputTokens: Int?) -> Double {
+        guard let p95OutputTokens, p95OutputTokens > expectedOutputTokens else {
+            return p95Seconds(outputTokens: expectedOutputTokens)
+        }
+        let rate = max(outputTokensPerSecond, 0.001)
+        let firstTokenSpread = max(0, timeToFirstTokenP95 - timeToFirstTokenP50)
+        let outputSpread = Double(p95OutputTokens - expectedOutputTokens) / rate
+        return timeToFirstTokenP50 + Double(expectedOutputTokens) / rate
+            + (firstTokenSpread * firstTokenSpread + outputSpread * outputSpread).squareRoot()
+    }
+
     /// Predicted median seconds for a call that produces `outputTokens` (reasoning included).
     public func p50Seconds(outputTokens: Int) -> Double {
         timeToFirstTokenP50 + Double(outputTokens) / max(outputTokensPerSecond, 0.001)

@@ -48,7 +48,6 @@ public struct Router: Sendable {
             }
         }
         let neededCapabilities = TierProfile.mask(needs.capabilities)
-        let latencyTokens = request.p95OutputTokens ?? request.expectedOutputTokens
         let contextNeeded = request.inputTokens + request.maxOutputTokens + (needs.minimumContext ?? 0)
         let expectedUsage = TokenUsage(inputTokens: request.inputTokens, outputTokens: request.expectedOutputTokens)
         let excludedIndices = request.excluded.isEmpty ? [] : Set(tiers.indices.filter { request.excluded[tiers[$0].id] != nil })
@@ -61,7 +60,8 @@ public struct Router: Sendable {
             let profile = profiles[index]
             let condition = conditions[index]
             let latency = condition?.latency ?? profile.latency
-            let p95 = latency.p95Seconds(outputTokens: latencyTokens)
+            let p95 = latency.p95Seconds(
+                expectedOutputTokens: request.expectedOutputTokens, p95OutputTokens: request.p95OutputTokens)
             var facts: CompactFacts?
             if !excludedIndices.isEmpty, excludedIndices.contains(index) {
                 facts = .excluded
@@ -256,6 +256,9 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
         get { explanation.rejections }
         set { explanation = RoutingExplanation(newValue) }
     }
+
+    /// How many tiers lost, without rendering why.
+    public var rejectedCount: Int { explanation.count }
 
     init(
         tierID: String, expectedCost: Money, worstCaseCost: Money, predictedP95Seconds: Double, inputTokens: Int,

@@ -19,6 +19,13 @@ struct RoutingExplanation: Sendable, Hashable {
         storage = .rendered(rejections)
     }
 
+    var count: Int {
+        switch storage {
+        case .rendered(let rejections): rejections.count
+        case .compact(_, let entries, _, _): entries.count
+        }
+    }
+
     var rejections: [TierRejection] {
         switch storage {
         case .rendered(let rejections):
