@@ -203,6 +203,19 @@ struct RouterTests {
         #expect(reasons(route.decision)["sim-nano"] == .failed)
     }
 
+    @Test func theReadmesStandaloneRoutingExampleWorks() throws {
+        let engine = Engine()
+        let router = Router(tiers: try TierCatalog(SimulatorCatalog.tiers).tiers)
+        let route = try router.route(
+            RouteRequest(
+                needs: StepNeeds(latency: .standard, reasoning: .low), inputTokens: 1_200, maxOutputTokens: 400,
+                spendingLimit: Money(micros: 5_000)),
+            conditions: engine.tierConditions)
+        #expect(route.tier.id == "sim-small-eu")
+        #expect(route.decision.rejectedCount == SimulatorCatalog.tiers.count - 1)
+        #expect(engine.tierHealth.map(\.circuit) == SimulatorCatalog.tiers.map { _ in .closed })
+    }
+
     @Test func decisionsEncodeTheirReasonsInWords() throws {
         let decision = try route(StepNeeds(reasoning: .medium)).decision
         let data = try JSONEncoder().encode(decision)

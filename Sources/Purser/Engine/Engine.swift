@@ -74,6 +74,9 @@ public actor Engine {
     /// What the engine has learned about each tier: latency, circuit state, calls in flight.
     public nonisolated var tierHealth: [TierHealth] { environment.monitor.health() }
 
+    /// What routing reads of that health now, for routing with ``Router`` directly.
+    public nonisolated var tierConditions: TierConditions { environment.monitor.conditions() }
+
     /// The tools the engine offers.
     public nonisolated var tools: ToolRegistry { environment.tools }
 
