@@ -39,6 +39,12 @@ struct ProgressReporter {
                 terminal.write("\r\u{1B}[K")
                 terminal.write("\(key): \(from.tierID) \(from.reason.rawValue) (\(from.detail)); trying \(toTierID)\n")
             }
+        case .budgetAlert(let alert):
+            if announce { terminal.write("\r\u{1B}[K" + "budget alert: \(alert.message)\n") }
+        case .runPaused(let key, _, let reason):
+            if announce { terminal.write("\r\u{1B}[K" + "paused at \(key): \(reason); waiting for the cap to be raised\n") }
+        case .runResumed(let key):
+            if announce { terminal.write("\r\u{1B}[K" + "resumed at \(key)\n") }
         case .stepFinished(let record):
             done += 1
             tokens += record.usage.totalTokens

@@ -1,41 +1,48 @@
-/// Where money is reserved before a call and settled after it.
+/// Where money is reserved before a call and settled after it, against every budget that
+/// applies.
 ///
 /// The engine reserves a call's worst case first, calls the model, then settles what the
-/// provider reported and releases the rest; every reservation is resolved exactly once.
-/// The in-memory ledger here enforces no caps; the durable, cap-enforcing ledger lives in
-/// `PurserSQLite`.
+/// provider reported and releases the rest; every reservation is resolved exactly once. A
+/// reservation is checked against every applicable budget at once and refused whole when any
+/// cannot cover it, so spend never passes a cap however many calls race. `InMemoryLedger`
+/// keeps this in memory; `PurserSQLite` keeps it durable and across processes.
 ///
 /// ## Usage
 ///
 /// ```swift
-/// let ledger = InMemoryLedger()
+/// let ledger = InMemoryLedger(budgets: [try Budget(scope: .global, period: .day, limit: Money(units: 5))])
 /// let engine = Engine(ledger: ledger)
 /// _ = try await engine.run(graph, input: input)
 /// print(await ledger.spent)                       // what was settled
 /// assert(await ledger.openReservations.isEmpty)   // nothing left on hold
 /// ```
 ///
-/// An implementation throws from ``reserve(_:)`` to refuse a call (a cap it would break); the
-/// engine then fails the step without calling the model.
+/// An implementation throws ``BudgetExceededError`` from ``reserve(_:)`` to refuse a call; the
+/// engine then acts on the refusing budget's ``BudgetPolicy``.
 public protocol Ledger: Sendable {
-    /// Reserves `request.amount`; throws when a cap cannot cover it.
+    /// Reserves `request.amount` and `request.tokens` against every applicable budget; throws
+    /// ``BudgetExceededError`` (naming the budget) when one cannot cover it, holding nothing.
     func reserve(_ request: ReservationRequest) async throws -> Reservation
-    /// Records the actual charge for a reservation and frees the rest of it.
-    func settle(_ reservation: Reservation, usage: TokenUsage, cost: Money) async throws
+    /// Records the actual charge for a reservation and frees the rest of it. Returns the alerts
+    /// the charge raised (a soft threshold crossed).
+    @discardableResult
+    func settle(_ reservation: Reservation, usage: TokenUsage, cost: Money) async throws -> [BudgetAlert]
     /// Frees a reservation whose call charged nothing.
     func release(_ reservation: Reservation) async throws
 
-    /// The most a reservation for `request`'s run, workflow and tags could hold now: what the
-    /// tightest cap that applies has left; `nil` when no cap applies. The router uses it to
-    /// choose a tier whose worst case fits, rather than one the ledger would refuse.
-    func headroom(for request: ReservationRequest) async throws -> Money?
+    /// The budgets that apply to a run of `workflow` with `tags`, with what their current
+    /// periods have used: for admission, and for routing under `degrade`.
+    func budgets(forRun runID: RunID, workflow: String, tags: [String: String]) async throws -> [BudgetStatus]
 
-    /// False for ledgers that enforce no caps, so the engine skips asking for headroom.
+    /// False for ledgers that enforce no caps, so the engine skips asking about budgets.
     var enforcesCaps: Bool { get }
 }
 
 extension Ledger {
-    public func headroom(for request: ReservationRequest) async throws -> Money? { nil }
+    public func budgets(forRun runID: RunID, workflow: String, tags: [String: String]) async throws -> [BudgetStatus] {
+        []
+    }
+
     public var enforcesCaps: Bool { false }
 }
 
@@ -76,20 +83,35 @@ public struct Reservation: Sendable, Hashable, Codable {
     }
 }
 
-/// A reservation the budget cannot cover: which cap, what it had left, what was asked.
+/// A reservation a budget cannot cover: which budget, its policy, what it had left, what was asked.
 public struct BudgetExceededError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var cap: String
-    public var remaining: Money
+    /// The budget's name, `tag:team=support/month`.
+    public var budget: String
+    public var policy: BudgetPolicy
+    /// Money the budget had left; `nil` when it was the token limit that refused.
+    public var remaining: Money?
     public var requested: Money
+    /// Tokens the budget had left; `nil` when it was the money limit that refused.
+    public var remainingTokens: Int?
+    public var requestedTokens: Int
 
-    public init(cap: String, remaining: Money, requested: Money) {
-        self.cap = cap
+    public init(
+        budget: String, policy: BudgetPolicy, remaining: Money?, requested: Money, remainingTokens: Int? = nil,
+        requestedTokens: Int = 0
+    ) {
+        self.budget = budget
+        self.policy = policy
         self.remaining = remaining
         self.requested = requested
+        self.remainingTokens = remainingTokens
+        self.requestedTokens = requestedTokens
     }
 
     public var description: String {
-        "budget exceeded: \(cap) has \(remaining) left, the call needs up to \(requested)"
+        if let remaining {
+            return "budget exceeded: \(budget) has \(remaining) left, the call needs up to \(requested)"
+        }
+        return "budget exceeded: \(budget) has \(remainingTokens ?? 0) tokens left, the call needs up to \(requestedTokens)"
     }
 }
 

@@ -118,6 +118,10 @@ public actor Engine {
             estimate = try? await self.estimate(graph, input: input)
         }
 
+        if environment.ledger.enforcesCaps {
+            estimate = try await admit(graph, input: input, runID: runID, tags: options.tags, estimate: estimate)
+        }
+
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
         let state = RunState(
             runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation)
@@ -135,6 +139,43 @@ public actor Engine {
         let handle = RunHandle(id: runID, events: events, task: task)
         active[runID] = handle
         return handle
+    }
+
+    /// Checks a run against every `reject` budget that applies before it starts: its
+    /// estimated cost and tokens (the p95, or the worst case where the budget says so) must fit
+    /// what the budget's period has left. Returns the estimate it used.
+    private func admit(
+        _ graph: WorkflowGraph, input: JSONValue, runID: RunID, tags: [String: String], estimate: RunEstimate?
+    ) async throws(PurserError) -> RunEstimate? {
+        let statuses: [BudgetStatus]
+        do {
+            statuses = try await environment.ledger.budgets(forRun: runID, workflow: graph.name, tags: tags)
+        } catch {
+            throw PurserError(.internal, "could not read the budgets: \(error)")
+        }
+        let rejecting = statuses.filter { $0.budget.policy == .reject }
+        guard !rejecting.isEmpty else { return estimate }
+        let runEstimate: RunEstimate
+        if let estimate { runEstimate = estimate } else { runEstimate = try await self.estimate(graph, input: input) }
+        for status in rejecting {
+            let worst = status.budget.admission == .worst
+            let cost = worst ? runEstimate.cost.worst : runEstimate.cost.p95
+            let tokens = worst ? runEstimate.totalTokens.worst : runEstimate.totalTokens.p95
+            let basis = worst ? "worst case" : "p95"
+            if let left = status.left, cost > left {
+                throw PurserError(
+                    .budgetExceeded,
+                    "run refused: its estimated cost (\(basis) \(cost)) does not fit the \(left) that "
+                        + "\(status.budget.name) has left for \(status.periodKey)")
+            }
+            if let left = status.tokensLeft, tokens > left {
+                throw PurserError(
+                    .budgetExceeded,
+                    "run refused: its estimated tokens (\(basis) \(tokens)) do not fit the \(left) that "
+                        + "\(status.budget.name) has left for \(status.periodKey)")
+            }
+        }
+        return runEstimate
     }
 
     /// Runs a workflow to its end. Failures inside the run are in the result's status and

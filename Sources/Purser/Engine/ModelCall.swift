@@ -13,6 +13,9 @@ struct ModelCall {
         case rejected(problem: String)
         /// The tier's calls were all taken since it was chosen: route again.
         case busy
+        /// A `degrade` budget no longer covers this tier (another call took what was left since
+        /// routing): route again under what is left now.
+        case overBudget(BudgetExceededError)
     }
 
     let executor: RunExecutor
@@ -74,6 +77,16 @@ struct ModelCall {
 
     // MARK: Routing
 
+    /// The budgets that apply to this call's run, as the ledger sees them now.
+    func budgetStatuses() async throws(PurserError) -> [BudgetStatus] {
+        do {
+            return try await executor.environment.ledger.budgets(
+                forRun: executor.runID, workflow: executor.workflow, tags: executor.tags)
+        } catch {
+            throw PurserError(.internal, "could not read the budgets: \(error)", stepKey: key)
+        }
+    }
+
     /// The tier for the next turn: the cheapest that meets the needs, is healthy, fits the
     /// budget left, and was not tried yet. When every such tier is at its concurrency limit,
     /// the cheapest of them, whose slot ``attempt(on:validator:)`` then waits for.
@@ -81,11 +94,9 @@ struct ModelCall {
         let environment = executor.environment
         var spendingLimit: Money?
         if environment.ledger.enforcesCaps {
-            do {
-                spendingLimit = try await environment.ledger.headroom(for: reservation(tierID: "", amount: .zero))
-            } catch {
-                throw PurserError(.internal, "could not read the budget left: \(error)", stepKey: key)
-            }
+            // Only `degrade` budgets steer routing; the others refuse at reservation and their
+            // policy decides what happens.
+            spendingLimit = try await budgetStatuses().filter { $0.budget.policy == .degrade }.compactMap(\.left).min()
         }
         let estimated = executor.expectedOutput.isEmpty ? nil : executor.expectedOutput[StepPath.of(key: key)]
         let routeRequest = RouteRequest(
@@ -178,8 +189,9 @@ struct ModelCall {
                     throw error
                 }
                 let callCost = tier.pricing.cost(of: response.usage)
-                try await environment.ledger.settle(hold, usage: response.usage, cost: callCost)
+                let alerts = try await environment.ledger.settle(hold, usage: response.usage, cost: callCost)
                 settled = (response.usage, callCost)
+                for alert in alerts { await executor.state.emit(.budgetAlert(alert)) }
                 let seconds = (clock.monotonicNow() - callStart).seconds
                 environment.monitor.release(
                     route.index,
@@ -203,6 +215,26 @@ struct ModelCall {
                     CallAttempt(
                         tierID: tier.id, outcome: .succeeded, usage: response.usage, cost: callCost, latency: seconds))
                 return .answered(response)
+            } catch let refusal as BudgetExceededError where settled == nil {
+                environment.monitor.release(route.index, outcome: .abandoned)
+                await executor.state.emit(
+                    .budgetAlert(
+                        BudgetAlert(
+                            kind: .hardCap, budget: refusal.budget, periodKey: "", spent: .zero, limit: nil,
+                            message: "step '\(key)': \(refusal)")))
+                switch refusal.policy {
+                case .pause:
+                    // Not an attempt: nothing was called. Wait for the cap to rise, then try again.
+                    attemptOnTier -= 1
+                    do { try await waitForBudget(refusal, amount: route.decision.worstCaseCost) } catch {
+                        return .failed(PurserError(.cancelled, "the run was cancelled", stepKey: key), fallBack: false)
+                    }
+                    continue
+                case .degrade:
+                    return .overBudget(refusal)
+                case .stop, .reject:
+                    return .failed(PurserError(.budgetExceeded, refusal.description, stepKey: key), fallBack: false)
+                }
             } catch {
                 if settled == nil {
                     environment.monitor.release(route.index, outcome: Self.isTierFault(error) ? .failed : .abandoned)
@@ -219,6 +251,20 @@ struct ModelCall {
                 return .failed(final, fallBack: final.code == .providerFailure || final.code == .timedOut)
             }
         }
+    }
+
+    /// Parks the call until `refusal`'s budget can cover it again (finance raised the cap, or
+    /// other calls released what they held), looking every ``RunOptions/budgetPollInterval``.
+    /// Throws when the run is cancelled meanwhile.
+    private func waitForBudget(_ refusal: BudgetExceededError, amount: Money) async throws {
+        let state = executor.state
+        await state.emit(.runPaused(key: key, budget: refusal.budget, reason: refusal.description))
+        while true {
+            try await executor.environment.clock.sleep(for: executor.options.budgetPollInterval)
+            let status = try await budgetStatuses().first { $0.budget.name == refusal.budget }
+            if status?.fits(amount: amount, tokens: inputTokens + step.maxOutputTokens) ?? true { break }
+        }
+        await state.emit(.runResumed(key: key))
     }
 
     /// Failures that say the tier is unwell, as opposed to the request, the budget or the run.

@@ -46,10 +46,12 @@ extension RunExecutor {
             executor: self, key: key, step: step, kind: kind, messages: messages, tools: tools, scope: scope)
         var route = try await call.route()
         try await state.begin(key: key, kind: kind, tierID: route.tier.id)
+        var reroutes = 0
         while true {
             let reason: TierRejection.Facts
             let failure: PurserError
-            switch await call.attempt(on: route, validator: validator) {
+            let outcome = await call.attempt(on: route, validator: validator)
+            switch outcome {
             case .answered(let response):
                 let finished = call.record(.succeeded, nil, decision: route.decision)
                 do {
@@ -70,7 +72,14 @@ extension RunExecutor {
                 }
                 reason = .failed(error: error.message)
                 failure = error
-            case .busy:
+            case .busy, .overBudget:
+                reroutes += 1
+                if case .overBudget(let refusal) = outcome, reroutes > 10 {
+                    // Other calls keep taking what the budget has left before this one can.
+                    let failure = PurserError(.budgetExceeded, refusal.description, stepKey: key)
+                    await state.end(call.record(.failed, failure, decision: route.decision))
+                    throw failure
+                }
                 do {
                     route = try await call.route()
                 } catch {

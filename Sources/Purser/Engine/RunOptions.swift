@@ -13,10 +13,13 @@ public struct RunOptions: Sendable, Hashable {
     /// Estimate the run before it starts (kept in the result, and compared with the actual
     /// cost afterwards for calibration).
     public var estimate: Bool
+    /// How often a run parked by a `pause` budget looks again whether the cap was raised.
+    public var budgetPollInterval: Duration
 
     public init(
         runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
-        stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true
+        stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true,
+        budgetPollInterval: Duration = .seconds(1)
     ) {
         self.runID = runID
         self.tags = tags
@@ -24,5 +27,6 @@ public struct RunOptions: Sendable, Hashable {
         self.stepTimeout = stepTimeout
         self.retry = retry
         self.estimate = estimate
+        self.budgetPollInterval = budgetPollInterval
     }
 }
