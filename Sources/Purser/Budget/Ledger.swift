@@ -39,10 +39,6 @@ public protocol Ledger: Sendable {
 }
 
 extension Ledger {
-    public func budgets(forRun runID: RunID, workflow: String, tags: [String: String]) async throws -> [BudgetStatus] {
-        []
-    }
-
     public var enforcesCaps: Bool { false }
 }
 
