@@ -151,6 +151,23 @@ struct EngineBudgetTests {
         #expect(alerts.first?.message.contains("soft threshold 5%") == true)
     }
 
+    @Test func aFailedCallTheProviderBilledIsSettledNotReleased() async throws {
+        let ledger = InMemoryLedger()
+        let billed = ProviderError(
+            .connection, "stream cut off", billedUsage: TokenUsage(inputTokens: 10, outputTokens: 40))
+        let provider = ScriptedProvider(name: "api", script: [.fail(billed)], fallback: Self.answer)
+        let engine = Engine(tiers: [cheap], providers: [provider], ledger: ledger)
+        let workflow = Workflow("billed") { ModelStep("a", prompt: "x").maxOutputTokens(100).retry(.none).fallback(maxTiers: 1) }
+        let result = try await engine.run(try engine.compile(workflow), input: [:], options: RunOptions(estimate: false))
+        #expect(result.status == .failed)
+        // 10 in at $1/M + 40 out at $2/M = 90 µ$, charged although the call failed.
+        #expect(await ledger.spent == Money(micros: 90))
+        #expect(result.totals.cost == Money(micros: 90))
+        #expect(result.records.first?.calls.first?.cost == Money(micros: 90))
+        #expect(await ledger.allEntries.map(\.kind) == [.reserve, .settle])
+        #expect(engine.tierHealth.first?.inFlight == 0)
+    }
+
     @Test func aThousandRacingRunsNeverPassTheCap() async throws {
         let cap = Money(micros: 20_000)
         let ledger = InMemoryLedger(budgets: [try Budget(scope: .global, period: .month, limit: cap, policy: .stop)])

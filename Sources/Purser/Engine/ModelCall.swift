@@ -176,6 +176,7 @@ struct ModelCall {
             }
             let callStart = clock.monotonicNow()
             var settled: (usage: TokenUsage, cost: Money)?
+            var reportedToMonitor = false
             do {
                 let hold = try await environment.ledger.reserve(
                     reservation(tierID: tier.id, amount: route.decision.worstCaseCost))
@@ -185,7 +186,19 @@ struct ModelCall {
                         try await provider.complete(request, on: tier)
                     }
                 } catch {
-                    try? await environment.ledger.release(hold)
+                    // A failed call is free unless the provider says it charged for it.
+                    if let billed = (error as? ProviderError)?.billedUsage {
+                        let charge = tier.pricing.cost(of: billed)
+                        if (try? await environment.ledger.settle(hold, usage: billed, cost: charge)) != nil {
+                            usage += billed
+                            cost += charge
+                            settled = (billed, charge)
+                        } else {
+                            try? await environment.ledger.release(hold)
+                        }
+                    } else {
+                        try? await environment.ledger.release(hold)
+                    }
                     throw error
                 }
                 let callCost = tier.pricing.cost(of: response.usage)
@@ -198,6 +211,7 @@ struct ModelCall {
                     outcome: .succeeded(
                         timeToFirstToken: response.timeToFirstToken, outputTokens: response.usage.outputTokens,
                         seconds: seconds))
+                reportedToMonitor = true
                 usage += response.usage
                 cost += callCost
                 usageIsEstimated = usageIsEstimated || response.usageIsEstimated
@@ -215,7 +229,7 @@ struct ModelCall {
                     CallAttempt(
                         tierID: tier.id, outcome: .succeeded, usage: response.usage, cost: callCost, latency: seconds))
                 return .answered(response)
-            } catch let refusal as BudgetExceededError where settled == nil {
+            } catch let refusal as BudgetExceededError where !reportedToMonitor {
                 environment.monitor.release(route.index, outcome: .abandoned)
                 await executor.state.emit(
                     .budgetAlert(
@@ -236,7 +250,7 @@ struct ModelCall {
                     return .failed(PurserError(.budgetExceeded, refusal.description, stepKey: key), fallBack: false)
                 }
             } catch {
-                if settled == nil {
+                if !reportedToMonitor {
                     environment.monitor.release(route.index, outcome: Self.isTierFault(error) ? .failed : .abandoned)
                 }
                 let failure = executor.failure(from: error, key: key)

@@ -48,11 +48,15 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
     /// Seconds the provider asked us to wait (`Retry-After`).
     public var retryAfter: Double?
+    /// What the provider says it charged for the failed call (a stream cut off part-way, say);
+    /// the engine settles it instead of releasing the reservation.
+    public var billedUsage: TokenUsage?
 
-    public init(_ kind: Kind, _ message: String, retryAfter: Double? = nil) {
+    public init(_ kind: Kind, _ message: String, retryAfter: Double? = nil, billedUsage: TokenUsage? = nil) {
         self.kind = kind
         self.message = message
         self.retryAfter = retryAfter
+        self.billedUsage = billedUsage
     }
 
     /// Whether the same call on the same tier may succeed later.
