@@ -16,10 +16,13 @@ let package = Package(
         .executable(name: "purser-bench", targets: ["PurserBenchmarks"]),
         .executable(name: "purser-tokenizer-bench", targets: ["TokenizerBenchmarks"]),
         .executable(name: "purser-routing-bench", targets: ["RoutingBenchmarks"]),
+        .library(name: "PurserSQLite", targets: ["PurserSQLite"]),
+        .executable(name: "purser-ledger-bench", targets: ["LedgerBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The core: DSL, graph, engine, protocols, in-memory stores, simulator. No dependencies, no I/O.
@@ -73,7 +76,19 @@ let package = Package(
             dependencies: ["Purser", "PurserConfig"],
             path: "Benchmarks/Routing"
         ),
+        // The durable ledger, budgets with their audit log, and runs, in one SQLite file (GRDB).
+        .target(
+            name: "PurserSQLite",
+            dependencies: ["Purser", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/PurserSQLite"
+        ),
+        .executableTarget(
+            name: "LedgerBenchmarks",
+            dependencies: ["Purser", "PurserSQLite"],
+            path: "Benchmarks/Ledger"
+        ),
         .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),
+        .testTarget(name: "PurserSQLiteTests", dependencies: ["PurserSQLite", "Purser", "PurserTestKit"]),
         .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "PurserTools", "PurserTestKit"]),

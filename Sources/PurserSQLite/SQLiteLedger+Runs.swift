@@ -1,0 +1,49 @@
+import Foundation
+internal import GRDB
+import Purser
+
+/// The ledger file also keeps runs, so one object serves as both the engine's ledger and its
+/// run store (`Engine(ledger: ledger, runStore: ledger)`), and spend reports can tell which
+/// runs succeeded. A summary is kept whole as JSON, to read back exactly, beside the columns
+/// reports filter and total on.
+extension SQLiteLedger: RunStore {
+    public func save(_ run: RunSummary) async throws {
+        let summary = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        let tags = StoredText.tags(run.tags)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
+                        output_tokens, model_calls, tool_calls, summary, seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run))
+                    ON CONFLICT (id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
+                        tags = excluded.tags, started_at_ms = excluded.started_at_ms, ended_at_ms = excluded.ended_at_ms,
+                        cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
+                        output_tokens = excluded.output_tokens, model_calls = excluded.model_calls,
+                        tool_calls = excluded.tool_calls, summary = excluded.summary
+                    """,
+                arguments: [
+                    run.id.rawValue, run.workflow, run.status.rawValue, tags, StoredTime.milliseconds(run.startedAt),
+                    run.endedAt.map(StoredTime.milliseconds), run.totals.cost.micros, run.totals.usage.inputTokens,
+                    run.totals.usage.outputTokens, run.totals.modelCalls, run.totals.toolCalls, summary,
+                ])
+        }
+    }
+
+    public func run(_ id: RunID) async throws -> RunSummary? {
+        let json = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT summary FROM run WHERE id = ?", arguments: [id.rawValue])
+        }
+        return try json.map { try JSONDecoder().decode(RunSummary.self, from: Data($0.utf8)) }
+    }
+
+    /// Runs, newest first (by start time, then by when they were first saved).
+    public func list(limit: Int) async throws -> [RunSummary] {
+        let rows = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT summary FROM run ORDER BY started_at_ms DESC, seq DESC LIMIT ?",
+                arguments: [max(limit, 0)])
+        }
+        return try rows.map { try JSONDecoder().decode(RunSummary.self, from: Data($0.utf8)) }
+    }
+}

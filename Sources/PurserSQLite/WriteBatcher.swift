@@ -1,0 +1,141 @@
+internal import GRDB
+import Synchronization
+
+/// Group commit for ledger writes. Most of a reservation's cost is its COMMIT (writing the log
+/// frames, taking and dropping file locks), so when many tasks write at once their operations
+/// are run one after the other inside one `BEGIN IMMEDIATE` transaction, each in its own
+/// savepoint, and committed together. Each operation still sees every earlier one (they run
+/// in order, as if serially), one that throws rolls back only its own savepoint, and no caller
+/// hears back before the COMMIT that made its operation durable has returned.
+///
+/// No thread hop when nobody competes: the first caller runs its operation on its own thread,
+/// as one transaction, and returns. Callers that arrive meanwhile queue up and suspend (their
+/// threads stay free); when the first caller is done, a drainer task takes the queue a batch at
+/// a time until it is empty. The SQLite work itself is synchronous and blocks the thread it
+/// runs on for the length of a transaction (and, if another process holds the write lock, up
+/// to the busy timeout).
+final class WriteBatcher: Sendable {
+    /// One queued operation: `run` does its work inside the transaction and keeps its result;
+    /// `finish` resumes its caller after the commit, with that result or with `error`.
+    private struct Operation: Sendable {
+        let run: @Sendable (Database) throws -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct State {
+        var queue: [Operation] = []
+        var draining = false
+    }
+
+    /// The most operations committed together.
+    static let maxBatch = 128
+
+    private let pool: DatabasePool
+    private let state = Mutex(State())
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs `body` in a write transaction (possibly shared with other callers' operations) and
+    /// returns its result once that transaction is committed. If `body` throws, nothing it wrote
+    /// is kept and the error is rethrown.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result = ResultBox<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            let operation = Operation(
+                run: { db in result.value = try body(db) },
+                finish: { error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let value = result.value {
+                        continuation.resume(returning: value)
+                    } else {
+                        continuation.resume(throwing: CancellationError())
+                    }
+                })
+            let leads = state.withLock { state -> Bool in
+                if state.draining {
+                    state.queue.append(operation)
+                    return false
+                }
+                state.draining = true
+                return true
+            }
+            guard leads else { return }
+            commit([operation])
+            let more = state.withLock { state -> Bool in
+                if state.queue.isEmpty { state.draining = false }
+                return !state.queue.isEmpty
+            }
+            // Hand the queue to a drainer, so this caller returns now.
+            if more { Task.detached { self.drain() } }
+        }
+    }
+
+    /// Commits queued operations a batch at a time until none are left.
+    private func drain() {
+        while true {
+            let batch = state.withLock { state -> [Operation] in
+                let batch = Array(state.queue.prefix(Self.maxBatch))
+                state.queue.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            commit(batch)
+        }
+    }
+
+    /// Runs `batch` in one IMMEDIATE transaction and reports to each operation. Alone, an
+    /// operation is the transaction; together, each has a savepoint.
+    private func commit(_ batch: [Operation]) {
+        var outcomes = [(any Error)?](repeating: nil, count: batch.count)
+        do {
+            try pool.writeWithoutTransaction { db in
+                // Prepared once per connection: parsing BEGIN and COMMIT each time costs more
+                // than the rest of a small transaction's statements.
+                try RawStatement(db, "BEGIN IMMEDIATE TRANSACTION").run()
+                do {
+                    if batch.count == 1 {
+                        do { try batch[0].run(db) } catch {
+                            try db.rollback()
+                            outcomes[0] = error
+                            return
+                        }
+                    } else {
+                        let savepoint = try RawStatement(db, "SAVEPOINT purser_operation")
+                        let release = try RawStatement(db, "RELEASE SAVEPOINT purser_operation")
+                        for (index, operation) in batch.enumerated() {
+                            try savepoint.run()
+                            do {
+                                try operation.run(db)
+                                try release.run()
+                            } catch {
+                                try db.execute(sql: "ROLLBACK TO SAVEPOINT purser_operation")
+                                try release.run()
+                                outcomes[index] = error
+                            }
+                        }
+                    }
+                    try RawStatement(db, "COMMIT TRANSACTION").run()
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }
+                    throw error
+                }
+            }
+        } catch {
+            // The transaction as a whole failed (could not begin, or commit): nothing was kept.
+            for operation in batch { operation.finish(error) }
+            return
+        }
+        for (operation, outcome) in zip(batch, outcomes) { operation.finish(outcome) }
+    }
+}
+
+/// Where an operation leaves its result for its caller. Written by the operation inside the
+/// transaction and read by `finish` after the commit, on the same thread, one after the other:
+/// never at the same time, hence unchecked.
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}
