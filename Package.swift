@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "PurserCLI",
             dependencies: [
-                "Purser", "PurserConfig", "PurserTools", "PurserTokenizer", "Workflows",
+                "Purser", "PurserConfig", "PurserSQLite", "PurserTools", "PurserTokenizer", "Workflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PurserCLI"
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "PurserTools", "PurserTestKit"]),
-        .testTarget(name: "PurserCLITests", dependencies: ["PurserCLI", "PurserTestKit"]),
+        .testTarget(name: "PurserCLITests", dependencies: ["PurserCLI", "PurserSQLite", "PurserTestKit"]),
         .testTarget(name: "PurserConfigTests", dependencies: ["PurserConfig", "PurserTestKit"]),
     ]
 )

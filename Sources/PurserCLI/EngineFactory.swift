@@ -1,5 +1,6 @@
 import Purser
 import PurserConfig
+import PurserSQLite
 import Workflows
 
 /// Builds the engine the CLI runs: the tier catalog from `purser.yaml` (else the simulator's
@@ -15,9 +16,11 @@ enum EngineFactory {
     ///     then skip loading the vocabulary.
     ///   - dataDirectory: where `purser.yaml` is; `nil` for the built-in catalog.
     ///   - simulate: serve every tier with the simulator, at its own prices and latencies.
+    ///   - ledger: where calls reserve and settle, and runs are stored (the data directory's
+    ///     `purser.db` for `run`); `nil` for an in-memory ledger with no caps.
     static func makeEngine(
         speed: SimulatedProvider.Speed, history: LearnedHistory = LearnedHistory(), exactCounting: Bool = true,
-        dataDirectory: DataDirectory? = nil, simulate: Bool = false
+        dataDirectory: DataDirectory? = nil, simulate: Bool = false, ledger: SQLiteLedger? = nil
     ) throws(CLIFailure) -> Engine {
         var catalog = TierCatalog.builtIn
         var source = "the built-in catalog"
@@ -32,6 +35,8 @@ enum EngineFactory {
             tiers: tiers,
             providers: [SimulatedProvider(speed: speed, tokenCounter: counter)],
             tools: ExampleWorkflows.tools(),
+            ledger: ledger ?? InMemoryLedger(),
+            runStore: ledger ?? InMemoryRunStore() as any RunStore,
             tokenCounter: counter,
             history: EstimateHistory(history))
     }

@@ -11,7 +11,8 @@ public struct PurserCommand: AsyncParsableCommand {
             75 budget exceeded; 78 invalid configuration (purser.yaml); 130 cancelled.
             """,
         subcommands: [
-            WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TiersCommand.self, TokenizeCommand.self,
+            WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TiersCommand.self, BudgetCommand.self,
+            SpendCommand.self, TokenizeCommand.self,
         ]
     )
 

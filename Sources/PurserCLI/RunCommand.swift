@@ -88,7 +88,8 @@ struct RunCommand: AsyncParsableCommand {
         let runInput = try input.map(InputReader.read) ?? definition.exampleInput
         let store = HistoryStore(directory: global.dataDirectory)
         let engine = try EngineFactory.makeEngine(
-            speed: try parsedSpeed(), history: try store.load(), dataDirectory: global.dataDirectory, simulate: simulate)
+            speed: try parsedSpeed(), history: try store.load(), dataDirectory: global.dataDirectory, simulate: simulate,
+            ledger: try LedgerFile.open(global.dataDirectory))
         let graph: WorkflowGraph
         do {
             graph = try engine.compile(definition)

@@ -1,0 +1,30 @@
+import Foundation
+import Purser
+import PurserSQLite
+
+/// `purser.db` in the data directory: the durable ledger, budgets, audit log, alerts and runs.
+enum LedgerFile {
+    /// Opens (creating) the ledger, reconciling reservations that dead processes left open.
+    static func open(_ directory: DataDirectory) throws(CLIFailure) -> SQLiteLedger {
+        try directory.ensureExists()
+        do {
+            let ledger = try SQLiteLedger(dataDirectory: directory.path)
+            let reconciled = ledger.openingReconciliation.reconciled
+            if !reconciled.isEmpty {
+                Terminal.standardError.write(
+                    "note: settled \(reconciled.count) reservation\(reconciled.count == 1 ? "" : "s") left open by "
+                        + "stopped processes at their reserved amounts (\(ReconcileReport.flag))\n")
+            }
+            return ledger
+        } catch {
+            throw CLIFailure(
+                message: "cannot open the ledger \(directory.file(SQLiteLedger.fileName).path): \(error)",
+                exitCode: ExitCodes.internal)
+        }
+    }
+
+    /// Who is changing budgets, for the audit log: `--actor`, else the login name.
+    static func actor(_ explicit: String?) -> String {
+        explicit ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "cli"
+    }
+}
