@@ -119,7 +119,11 @@ struct EngineBudgetTests {
         #expect(result.outputs.keys.sorted() == ["first", "second"])
         #expect(events.contains { if case .runPaused(let key, let name, _) = $0 { key == "second" && name == "tag:team=support/day" } else { false } })
         #expect(events.contains(.runResumed(key: "second")))
-        #expect(events.contains { if case .budgetAlert(let alert) = $0 { alert.kind == .hardCap } else { false } })
+        #expect(events.contains {
+            if case .budgetAlert(let alert) = $0 {
+                alert.kind == .hardCap && alert.periodKey == "2027-01-15" && alert.limit == Money(micros: 240)
+            } else { false }
+        })
     }
 
     @Test func aPausedRunCanBeCancelled() async throws {

@@ -231,10 +231,12 @@ struct ModelCall {
                 return .answered(response)
             } catch let refusal as BudgetExceededError where !reportedToMonitor {
                 environment.monitor.release(route.index, outcome: .abandoned)
+                let status = try? await budgetStatuses().first { $0.budget.name == refusal.budget }
                 await executor.state.emit(
                     .budgetAlert(
                         BudgetAlert(
-                            kind: .hardCap, budget: refusal.budget, periodKey: "", spent: .zero, limit: nil,
+                            kind: .hardCap, budget: refusal.budget, periodKey: status?.periodKey ?? "",
+                            spent: status?.spent ?? .zero, limit: status?.budget.limit,
                             message: "step '\(key)': \(refusal)")))
                 switch refusal.policy {
                 case .pause:

@@ -49,6 +49,22 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var totals: RunTotals
     public var output: JSONValue?
     public var error: PurserError?
+
+    public init(
+        id: RunID, workflow: String, status: RunStatus, input: JSONValue, tags: [String: String], startedAt: Date,
+        endedAt: Date? = nil, totals: RunTotals = RunTotals(), output: JSONValue? = nil, error: PurserError? = nil
+    ) {
+        self.id = id
+        self.workflow = workflow
+        self.status = status
+        self.input = input
+        self.tags = tags
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.totals = totals
+        self.output = output
+        self.error = error
+    }
 }
 
 /// Everything a finished run produced.
