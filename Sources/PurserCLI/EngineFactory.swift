@@ -16,8 +16,8 @@ enum EngineFactory {
     ///     then skip loading the vocabulary.
     ///   - dataDirectory: where `purser.yaml` is; `nil` for the built-in catalog.
     ///   - simulate: serve every tier with the simulator, at its own prices and latencies.
-    ///   - ledger: where calls reserve and settle, and runs are stored (the data directory's
-    ///     `purser.db` for `run`); `nil` for an in-memory ledger with no caps.
+    ///   - ledger: where calls reserve and settle, and runs and their journals are stored (the
+    ///     data directory's `purser.db` for `run`); `nil` for an in-memory ledger with no caps.
     static func makeEngine(
         speed: SimulatedProvider.Speed, history: LearnedHistory = LearnedHistory(), exactCounting: Bool = true,
         dataDirectory: DataDirectory? = nil, simulate: Bool = false, ledger: SQLiteLedger? = nil
@@ -36,6 +36,7 @@ enum EngineFactory {
             providers: [SimulatedProvider(speed: speed, tokenCounter: counter)],
             tools: ExampleWorkflows.tools(),
             ledger: ledger ?? InMemoryLedger(),
+            journal: ledger ?? InMemoryJournal() as any Journal,
             runStore: ledger ?? InMemoryRunStore() as any RunStore,
             tokenCounter: counter,
             history: EstimateHistory(history))

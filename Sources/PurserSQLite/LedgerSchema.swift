@@ -12,8 +12,23 @@ enum LedgerSchema {
         migrator.registerMigration("v1: budgets, ledger, alerts, runs") { db in
             try db.execute(sql: budgets + ledger + alerts + runs)
         }
+        migrator.registerMigration("v2: journal") { db in
+            try db.execute(sql: journal)
+        }
         return migrator
     }
+
+    /// Each finished step of a run with its output, so a run started again with the same id
+    /// replays what finished instead of calling and charging it again, in any process.
+    private static let journal = """
+        CREATE TABLE journal (
+            run_id TEXT NOT NULL,
+            step_key TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            recorded_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (run_id, step_key)
+        ) WITHOUT ROWID;
+        """
 
     /// Budgets finance set, one per (scope, period), and the audit log of every change.
     /// `meta.budget_version` counts changes, so a process knows when its cached budgets are stale.
