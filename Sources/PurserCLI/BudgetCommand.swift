@@ -119,11 +119,7 @@ struct BudgetListCommand: ParsableCommand {
 
     func run() throws {
         do throws(CLIFailure) {
-            let ledger = try LedgerFile.open(global.dataDirectory)
-            let statuses: [BudgetStatus]
-            do { statuses = try ledger.budgetStatuses() } catch {
-                throw CLIFailure(message: "cannot read the budgets: \(error)", exitCode: ExitCodes.internal)
-            }
+            let statuses = try LedgerFile.read(global.dataDirectory, "the budgets") { try $0.budgetStatuses() }
             Terminal.standardOutput.write(json ? BudgetReport.json(statuses) + "\n" : BudgetReport.table(statuses))
         } catch {
             Self.exit(with: error)
@@ -143,11 +139,7 @@ struct BudgetHistoryCommand: ParsableCommand {
 
     func run() throws {
         do throws(CLIFailure) {
-            let ledger = try LedgerFile.open(global.dataDirectory)
-            let changes: [BudgetChange]
-            do { changes = try ledger.history() } catch {
-                throw CLIFailure(message: "cannot read the budget history: \(error)", exitCode: ExitCodes.internal)
-            }
+            let changes = try LedgerFile.read(global.dataDirectory, "the budget history") { try $0.history() }
             Terminal.standardOutput.write(json ? BudgetReport.json(changes) + "\n" : BudgetReport.history(changes))
         } catch {
             Self.exit(with: error)
@@ -214,11 +206,7 @@ struct BudgetAlertsCommand: ParsableCommand {
 
     func run() throws {
         do throws(CLIFailure) {
-            let ledger = try LedgerFile.open(global.dataDirectory)
-            let alerts: [StoredAlert]
-            do { alerts = try ledger.alerts() } catch {
-                throw CLIFailure(message: "cannot read the alerts: \(error)", exitCode: ExitCodes.internal)
-            }
+            let alerts = try LedgerFile.read(global.dataDirectory, "the alerts") { try $0.alerts() }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(alerts) + "\n")
             } else {

@@ -23,6 +23,18 @@ enum LedgerFile {
         }
     }
 
+    /// Opens the ledger and reads `what` from it; a failure to read is an internal error naming it.
+    static func read<Value>(
+        _ directory: DataDirectory, _ what: String, _ body: (SQLiteLedger) throws -> Value
+    ) throws(CLIFailure) -> Value {
+        let ledger = try open(directory)
+        do {
+            return try body(ledger)
+        } catch {
+            throw CLIFailure(message: "cannot read \(what): \(error)", exitCode: ExitCodes.internal)
+        }
+    }
+
     /// Who is changing budgets, for the audit log: `--actor`, else the login name.
     static func actor(_ explicit: String?) -> String {
         explicit ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "cli"

@@ -47,11 +47,7 @@ struct SpendCommand: ParsableCommand {
             guard start < end else {
                 throw CLIFailure(message: "--from must not be after --to", exitCode: ExitCodes.invalidInput)
             }
-            let ledger = try LedgerFile.open(global.dataDirectory)
-            let rows: [SpendRow]
-            do { rows = try ledger.spend(by: grouping, from: start, to: end) } catch {
-                throw CLIFailure(message: "cannot read spend: \(error)", exitCode: ExitCodes.internal)
-            }
+            let rows = try LedgerFile.read(global.dataDirectory, "spend") { try $0.spend(by: grouping, from: start, to: end) }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(rows) + "\n")
             } else if csv {

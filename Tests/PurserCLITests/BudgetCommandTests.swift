@@ -7,11 +7,7 @@ import Testing
 /// durable ledger in a temporary data directory.
 @Suite("purser budget and spend")
 struct BudgetCommandTests {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Outcome = PurserOutcome
 
     let home: TemporaryDirectory
 
@@ -20,24 +16,7 @@ struct BudgetCommandTests {
     }
 
     func purser(_ arguments: String...) throws -> Outcome {
-        let process = Process()
-        process.executableURL = CLITests.executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PURSER_HOME"] = home.path
-        environment["USER"] = "finance-bot"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try PurserProcess.run(arguments, home: home.path, environment: ["USER": "finance-bot"])
     }
 
     @Test func badBudgetsAreRefusedAndNothingIsWritten() throws {
@@ -49,6 +28,7 @@ struct BudgetCommandTests {
             (["budget", "set", "global", "--limit", "5000000000"], "too large"),
             (["budget", "set", "global", "--limit", "1.0000001"], "--limit must be a decimal amount"),
             (["budget", "set", "global"], "needs a money limit, a token limit, or both"),
+            (["budget", "set", "global", "--tokens=-5"], "token limit must be more than zero"),
             (["budget", "set", "global", "--limit", "5", "--policy", "yolo"], "unknown policy 'yolo'"),
             (["budget", "set", "global", "--limit", "5", "--period", "week"], "unknown period 'week'"),
             (["budget", "set", "global", "--limit", "5", "--soft", "120%"], "between 1% and 99%"),
@@ -56,18 +36,10 @@ struct BudgetCommandTests {
             (["budget", "set", "run", "--period", "day", "--limit", "5"], "its period is run"),
         ]
         for (arguments, problem) in cases {
-            let process = Process()
-            process.executableURL = CLITests.executable
-            process.arguments = arguments
-            process.environment = ["PURSER_HOME": home.path]
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = Pipe()
-            try process.run()
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 65, "\(arguments): \(stderr)")
-            #expect(stderr.contains(problem), "\(arguments): \(stderr)")
+            let outcome = try PurserProcess.run(arguments, home: home.path)
+            #expect(outcome.status == 65, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(problem), "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stdout.isEmpty, "\(arguments)")
         }
         let list = try purser("budget", "list", "--json")
         #expect(list.status == 0)
@@ -126,6 +98,10 @@ struct BudgetCommandTests {
         #expect(removed.status == 0)
         #expect(try purser("budget", "history").stdout.contains("removed"))
         #expect(try purser("spend", "--from", "2026-13-01").status == 65)
+        #expect(try purser("spend", "--from", "2026-02-30").status == 65)
+        let backwards = try purser("spend", "--from", "2026-11-30", "--to", "2026-11-01")
+        #expect(backwards.status == 65)
+        #expect(backwards.stderr.contains("--from must not be after --to"))
         #expect(try purser("spend", "--by", "team").status == 65)
     }
 }

@@ -6,11 +6,7 @@ import Testing
 /// Runs the real `purser` executable, as a user would.
 @Suite("purser CLI")
 struct CLITests {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Outcome = PurserOutcome
 
     /// Each test gets its own data directory, so runs never touch the user's `~/.purser`.
     let home: TemporaryDirectory
@@ -25,33 +21,10 @@ struct CLITests {
         return environment
     }
 
-    /// The `purser` binary sits beside the test bundle in the build products folder.
-    static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("purser")
-    }
+    static var executable: URL { PurserProcess.executable }
 
     func purser(_ arguments: String..., stdin: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
-        if let stdin {
-            let input = Pipe()
-            process.standardInput = input
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try PurserProcess.run(arguments, home: home.path, stdin: stdin)
     }
 
     @Test func listsWorkflowsWithRunnableExamples() throws {
@@ -114,18 +87,9 @@ struct CLITests {
         (["tokenize", "--encoding", "p50k_base"], 64, "--encoding must be cl100k_base or o200k_base"),
     ] as [([String], Int32, String)])
     func badInputGetsAClearErrorAndItsExitCode(arguments: [String], status: Int32, message: String) throws {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == status, "\(stderr)")
-        #expect(stderr.contains(message), "\(stderr)")
+        let outcome = try PurserProcess.run(arguments, home: home.path)
+        #expect(outcome.status == status, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
     }
 
     @Test func interruptingARunCancelsItCleanly() async throws {

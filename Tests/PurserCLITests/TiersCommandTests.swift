@@ -7,11 +7,7 @@ import Testing
 /// through the real executable with a temporary data directory.
 @Suite("purser tiers")
 struct TiersCommandTests {
-    struct Outcome {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Outcome = PurserOutcome
 
     let home: TemporaryDirectory
 
@@ -24,23 +20,7 @@ struct TiersCommandTests {
     func purser(_ arguments: String...) throws -> Outcome { try purser(arguments) }
 
     func purser(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = CLITests.executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["PURSER_HOME"] = home.path
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try PurserProcess.run(arguments, home: home.path)
     }
 
     /// `../shared/prices/litellm-model-prices.json` from the repository root.

@@ -156,5 +156,12 @@ struct BudgetTests {
         #expect(alerts.first?.kind == .softThreshold)
         #expect(alerts.first?.spent == Money(micros: 800))
         #expect(alerts.first?.message == "global/day has spent 0.0008 of 0.001 (soft threshold 80%)")
+
+        // Names may hold any character a tag value can: the alert still finds its budget.
+        let owner = BudgetScope.tag(key: "owner", value: "ops@example.com")
+        let tagged = InMemoryLedger(budgets: [try Budget(scope: owner, period: .day, limit: Money(micros: 100), softThresholdPercent: 50)])
+        let held = try await tagged.reserve(Self.request(60, tags: ["owner": "ops@example.com"]))
+        let raised = try await tagged.settle(held, usage: .zero, cost: Money(micros: 60))
+        #expect(raised.map(\.budget) == ["tag:owner=ops@example.com/day"])
     }
 }

@@ -26,6 +26,10 @@ struct EngineRoutingTests {
             clock: clock, circuitBreaker: breaker)
     }
 
+    static func degrade(_ micros: Int64) throws -> Budget {
+        try Budget(scope: .global, period: .month, limit: Money(micros: micros), policy: .degrade)
+    }
+
     static func provider(_ name: String, _ steps: [ScriptedProvider.Step] = [], otherwise: ScriptedProvider.Step? = nil)
         -> ScriptedProvider
     {
@@ -186,7 +190,7 @@ struct EngineRoutingTests {
         // The cheapest by expected cost has the largest worst case (dear output, long bound).
         let cheapInput = Tier.scripted("cheap-input", provider: "cheap-api", input: 100_000, output: 8_000_000)
         let cheapOutput = Tier.scripted("cheap-output", provider: "middle-api", input: 1_000_000, output: 2_000_000)
-        let ledger = InMemoryLedger(limit: Money(micros: 5_000))
+        let ledger = InMemoryLedger(budgets: [try Self.degrade(5_000)])
         let engine = Engine(
             tiers: [cheapInput, cheapOutput],
             providers: [
@@ -201,7 +205,7 @@ struct EngineRoutingTests {
         #expect(decision.spendingLimit == Money(micros: 5_000))
         #expect(decision.rejected.map(\.reason) == [.overBudget])
 
-        let broke = InMemoryLedger(limit: Money(micros: 100))
+        let broke = InMemoryLedger(budgets: [try Self.degrade(100)])
         let poor = Engine(tiers: [cheapInput, cheapOutput], providers: [Self.provider("cheap-api"), Self.provider("middle-api")], ledger: broke)
         let refused = try await poor.run(try poor.compile(workflow), input: [:])
         #expect(refused.status == .failed)

@@ -27,10 +27,16 @@ public actor InMemoryLedger: Ledger {
         var reservedTokens = 0
     }
 
+    /// One budget's figures for one period (`global/day` on `2026-11-29`).
+    private struct BalanceKey: Hashable {
+        var budget: String
+        var periodKey: String
+    }
+
     /// An open reservation and the budget periods it holds money in.
     private struct Hold {
         var reservation: Reservation
-        var balances: [String]
+        var balances: [BalanceKey]
     }
 
     private var entries: [Entry] = []
@@ -39,7 +45,7 @@ public actor InMemoryLedger: Ledger {
     private var settledTotal = Money.zero
     private var settledTokens = 0
     private var budgetsByName: [String: Budget] = [:]
-    private var balances: [String: Balance] = [:]
+    private var balances: [BalanceKey: Balance] = [:]
     private var raisedAlerts: [BudgetAlert] = []
     private let clock: any PurserClock
 
@@ -50,12 +56,6 @@ public actor InMemoryLedger: Ledger {
         self.clock = clock
         for budget in budgets { budgetsByName[budget.name] = budget }
         enforcesCaps = !budgets.isEmpty
-    }
-
-    /// One global cap of `limit` per month, under `degrade`: calls go to cheaper tiers that fit.
-    public init(limit: Money, clock: any PurserClock = SystemClock()) {
-        let budget = try? Budget(scope: .global, period: .month, limit: limit, policy: .degrade)
-        self.init(budgets: budget.map { [$0] } ?? [], clock: clock)
     }
 
     public nonisolated let enforcesCaps: Bool
@@ -74,7 +74,7 @@ public actor InMemoryLedger: Ledger {
         let now = clock.wallNow()
         return applicable(workflow: workflow, tags: tags).map { budget in
             let periodKey = budget.period.key(at: now, runID: runID)
-            let balance = balances[Self.balanceKey(budget, periodKey)] ?? Balance()
+            let balance = balances[BalanceKey(budget: budget.name, periodKey: periodKey)] ?? Balance()
             return BudgetStatus(
                 budget: budget, periodKey: periodKey, spent: balance.spent, reserved: balance.reserved,
                 spentTokens: balance.spentTokens, reservedTokens: balance.reservedTokens)
@@ -99,7 +99,7 @@ public actor InMemoryLedger: Ledger {
                 budget: refusing.budget.name, policy: refusing.budget.policy, remaining: refusing.left,
                 requested: request.amount, remainingTokens: refusing.tokensLeft, requestedTokens: request.tokens)
         }
-        let keys = statuses.map { Self.balanceKey($0.budget, $0.periodKey) }
+        let keys = statuses.map { BalanceKey(budget: $0.budget.name, periodKey: $0.periodKey) }
         for key in keys {
             balances[key, default: Balance()].reserved += request.amount
             balances[key, default: Balance()].reservedTokens += request.tokens
@@ -126,7 +126,9 @@ public actor InMemoryLedger: Ledger {
             balance.spent += cost
             balance.spentTokens += usage.totalTokens
             balances[key] = balance
-            if let alert = Self.softAlert(key: key, budgets: budgetsByName, before: before, after: balance.spent) {
+            if let budget = budgetsByName[key.budget],
+                let alert = Self.softAlert(budget, periodKey: key.periodKey, before: before, after: balance.spent)
+            {
                 alerts.append(alert)
             }
         }
@@ -152,16 +154,9 @@ public actor InMemoryLedger: Ledger {
         budgetsByName.values.filter { $0.scope.applies(workflow: workflow, tags: tags) }.sorted { $0.name < $1.name }
     }
 
-    private static func balanceKey(_ budget: Budget, _ periodKey: String) -> String {
-        budget.name + "@" + periodKey
-    }
-
     /// The alert for a settlement that took a budget's spend across its soft threshold.
-    private static func softAlert(key: String, budgets: [String: Budget], before: Money, after: Money) -> BudgetAlert? {
-        let parts = key.split(separator: "@", maxSplits: 1)
-        guard parts.count == 2, let budget = budgets[String(parts[0])], let limit = budget.limit,
-            let percent = budget.softThresholdPercent
-        else { return nil }
+    private static func softAlert(_ budget: Budget, periodKey: String, before: Money, after: Money) -> BudgetAlert? {
+        guard let limit = budget.limit, let percent = budget.softThresholdPercent else { return nil }
         // Compared as spend × 100 against limit × percent: exact, and far from overflow at the
         // largest limit a budget accepts.
         func crossed(_ spent: Money) -> Bool {
@@ -170,7 +165,7 @@ public actor InMemoryLedger: Ledger {
         }
         guard !crossed(before), crossed(after) else { return nil }
         return BudgetAlert(
-            kind: .softThreshold, budget: budget.name, periodKey: String(parts[1]), spent: after, limit: limit,
+            kind: .softThreshold, budget: budget.name, periodKey: periodKey, spent: after, limit: limit,
             message: "\(budget.name) has spent \(after) of \(limit) (soft threshold \(percent)%)")
     }
 
