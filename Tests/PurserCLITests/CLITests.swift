@@ -23,25 +23,25 @@ struct CLITests {
 
     static var executable: URL { PurserProcess.executable }
 
-    func purser(_ arguments: String..., stdin: String? = nil) throws -> Outcome {
-        try PurserProcess.run(arguments, home: home.path, stdin: stdin)
+    func purser(_ arguments: String..., stdin: String? = nil) async throws -> Outcome {
+        try await PurserProcess.run(arguments, home: home.path, stdin: stdin)
     }
 
-    @Test func listsWorkflowsWithRunnableExamples() throws {
-        let text = try purser("workflows")
+    @Test func listsWorkflowsWithRunnableExamples() async throws {
+        let text = try await purser("workflows")
         #expect(text.status == 0)
         #expect(text.stdout.contains("support-triage"))
         #expect(text.stdout.contains("run:   purser run contract-review --input '"))
 
-        let json = try purser("workflows", "--json")
+        let json = try await purser("workflows", "--json")
         #expect(json.status == 0)
         let list = try #require(try JSONValue(parsing: json.stdout).arrayValue)
         #expect(list.compactMap { $0["name"]?.stringValue } == ["support-triage", "contract-review", "research-agent", "executive-brief"])
         #expect(list.allSatisfy { ($0["steps"]?.arrayValue?.count ?? 0) > 0 && $0["exampleInput"] != nil })
     }
 
-    @Test func runsAWorkflowAndPrintsItsTable() throws {
-        let outcome = try purser("run", "support-triage", "--speed", "instant")
+    @Test func runsAWorkflowAndPrintsItsTable() async throws {
+        let outcome = try await purser("run", "support-triage", "--speed", "instant")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("succeeded"))
         #expect(outcome.stdout.contains("step"))
@@ -51,9 +51,9 @@ struct CLITests {
         #expect(outcome.stdout.contains("total: 4 model calls"))
     }
 
-    @Test func jsonOutputIsOneDocumentOnStandardOutput() throws {
+    @Test func jsonOutputIsOneDocumentOnStandardOutput() async throws {
         let input = #"{"question":"How much is 12 * 7?"}"#
-        let outcome = try purser("run", "research-agent", "--input", input, "--speed", "instant", "--json", "--tag", "team=research")
+        let outcome = try await purser("run", "research-agent", "--input", input, "--speed", "instant", "--json", "--tag", "team=research")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let result = try JSONValue(parsing: outcome.stdout)
         #expect(result["status"] == "succeeded")
@@ -62,10 +62,10 @@ struct CLITests {
         #expect(result["totals"]?["cost"]?.stringValue != nil)
     }
 
-    @Test func readsInputFromAFile() throws {
+    @Test func readsInputFromAFile() async throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write("input.json", #"{"findings":"Costs fell 12%.","audience":"the board"}"#)
-        let outcome = try purser("run", "executive-brief", "--input", "@\(file.path)", "--speed", "instant", "--json")
+        let outcome = try await purser("run", "executive-brief", "--input", "@\(file.path)", "--speed", "instant", "--json")
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 
@@ -86,51 +86,55 @@ struct CLITests {
         (["estimate", "support-triage", "--samples", "0"], 64, "--samples must be between 1 and 100000"),
         (["tokenize", "--encoding", "p50k_base"], 64, "--encoding must be cl100k_base or o200k_base"),
     ] as [([String], Int32, String)])
-    func badInputGetsAClearErrorAndItsExitCode(arguments: [String], status: Int32, message: String) throws {
-        let outcome = try PurserProcess.run(arguments, home: home.path)
+    func badInputGetsAClearErrorAndItsExitCode(arguments: [String], status: Int32, message: String) async throws {
+        let outcome = try await PurserProcess.run(arguments, home: home.path)
         #expect(outcome.status == status, "\(outcome.stderr)")
         #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
     }
 
     @Test func interruptingARunCancelsItCleanly() async throws {
-        let process = Process()
-        process.executableURL = Self.executable
-        // Twenty times slower than real time: the run cannot end before it is interrupted,
-        // however loaded the machine is.
-        process.arguments = ["run", "contract-review", "--speed", "0.05"]
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // The CLI logs "running ..." once its Ctrl-C handler is in place.
-        var logged = ""
-        while !logged.contains("running contract-review") {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            logged += String(decoding: chunk, as: UTF8.self)
+        let environment = environment
+        let (logged, status, stdout) = try await offThePool {
+            let process = Process()
+            process.executableURL = Self.executable
+            // Twenty times slower than real time: the run cannot end before it is interrupted,
+            // however loaded the machine is.
+            process.arguments = ["run", "contract-review", "--speed", "0.05"]
+            process.environment = environment
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            // The CLI logs "running ..." once its Ctrl-C handler is in place.
+            var logged = ""
+            while !logged.contains("running contract-review") {
+                let chunk = err.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                logged += String(decoding: chunk, as: UTF8.self)
+            }
+            process.interrupt()
+            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (logged, process.terminationStatus, stdout)
         }
         #expect(logged.contains("running contract-review"))
-        process.interrupt()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        #expect(status == 130)
         #expect(stdout.contains("cancelled"))
     }
 
-    @Test func anUnreadableHistoryIsReportedNotOverwritten() throws {
+    @Test func anUnreadableHistoryIsReportedNotOverwritten() async throws {
         try home.write("estimate-history.json", "{not json")
-        let outcome = try purser("estimate", "executive-brief")
+        let outcome = try await purser("estimate", "executive-brief")
         #expect(outcome.status == 70)
         #expect(outcome.stderr.contains("is unreadable"))
-        let run = try purser("run", "executive-brief", "--speed", "instant")
+        let run = try await purser("run", "executive-brief", "--speed", "instant")
         #expect(run.status == 70)
         #expect(try String(contentsOf: home.url.appendingPathComponent("estimate-history.json"), encoding: .utf8) == "{not json")
     }
 
-    @Test func estimatesBeforeRunningAndReportsCalibrationAfter() throws {
-        let estimate = try purser("estimate", "contract-review", "--json")
+    @Test func estimatesBeforeRunningAndReportsCalibrationAfter() async throws {
+        let estimate = try await purser("estimate", "contract-review", "--json")
         #expect(estimate.status == 0, "\(estimate.stderr)")
         let document = try JSONValue(parsing: estimate.stdout)
         #expect(document["workflow"] == "contract-review")
@@ -140,42 +144,42 @@ struct CLITests {
         // The example has five clauses: known from the input, so exactly five calls.
         #expect(steps[1]["calls"]?["worst"] == 5)
 
-        let text = try purser("estimate", "contract-review")
+        let text = try await purser("estimate", "contract-review")
         #expect(text.status == 0)
         #expect(text.stdout.contains("total cost: expected"))
         #expect(text.stdout.contains("clauses/assess"))
 
-        let empty = try purser("estimate", "--calibration")
+        let empty = try await purser("estimate", "--calibration")
         #expect(empty.stdout.contains("no calibration data yet"))
         for index in 0..<3 {
-            let run = try purser(
+            let run = try await purser(
                 "run", "executive-brief", "--speed", "instant",
                 "--input", #"{"findings":"Finding \#(index)","audience":"the board"}"#)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("estimated cost: expected"))
         }
-        let calibration = try purser("estimate", "--calibration", "executive-brief", "--json")
+        let calibration = try await purser("estimate", "--calibration", "executive-brief", "--json")
         #expect(calibration.status == 0)
         let reports = try #require(try JSONValue(parsing: calibration.stdout).arrayValue)
         #expect(reports.first?["runs"] == 3)
         #expect(reports.first?["worstCaseCoverage"] == 1)
         // History persisted in the data directory: estimates are no longer prior-only.
-        let learned = try JSONValue(parsing: try purser("estimate", "executive-brief", "--json").stdout)
+        let learned = try JSONValue(parsing: try await purser("estimate", "executive-brief", "--json").stdout)
         #expect(learned["confidence"] == "learning")
     }
 
-    @Test func tokenizesStandardInput() throws {
-        let ids = try purser("tokenize", "--encoding", "cl100k_base", stdin: "hello world")
+    @Test func tokenizesStandardInput() async throws {
+        let ids = try await purser("tokenize", "--encoding", "cl100k_base", stdin: "hello world")
         #expect(ids.status == 0, "\(ids.stderr)")
         #expect(ids.stdout == "[15339,1917]\n")
-        let count = try purser("tokenize", "--encoding", "o200k_base", "--count", stdin: "hello world")
+        let count = try await purser("tokenize", "--encoding", "o200k_base", "--count", stdin: "hello world")
         #expect(count.stdout == "2\n")
-        let lines = try purser("tokenize", "--encoding", "cl100k_base", "--jsonl", stdin: "\"hello world\"\n\"hello\"\n")
+        let lines = try await purser("tokenize", "--encoding", "cl100k_base", "--jsonl", stdin: "\"hello world\"\n\"hello\"\n")
         #expect(lines.stdout == "[15339,1917]\n[15339]\n")
-        let bad = try purser("tokenize", "--jsonl", stdin: "\"ok\"\nnot json\n")
+        let bad = try await purser("tokenize", "--jsonl", stdin: "\"ok\"\nnot json\n")
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("line 2 of standard input is not a JSON string"))
-        let unknown = try purser("tokenize", "--encoding", "p50k")
+        let unknown = try await purser("tokenize", "--encoding", "p50k")
         #expect(unknown.status == 64)
     }
 }

@@ -13,7 +13,7 @@ import Testing
 /// dead process stays open, and spend never passes the cap.
 @Suite("Crash recovery")
 struct CrashRecoveryTests {
-    @Test func sigkillAtRandomMomentsLosesNothingAndNeverPassesTheCap() throws {
+    @Test func sigkillAtRandomMomentsLosesNothingAndNeverPassesTheCap() async throws {
         let home = try TemporaryDirectory(prefix: "purser-crash-home")
         // About fifteen whole runs' worth: the cap binds in the later rounds.
         let cap = Money(micros: 20_000)
@@ -29,23 +29,9 @@ struct CrashRecoveryTests {
         var killed = 0
         var reconciled = 0
         for round in 0..<50 {
-            let process = Process()
-            process.executableURL = CLITests.executable
-            // Contract review fans out to parallel calls; at 20× the simulator's speed a run
-            // takes about 1.5 s, so most kills land mid-run with calls reserved and in flight,
-            // and some runs finish first.
-            process.arguments = ["run", "contract-review", "--speed", "20", "--json"]
-            process.environment = ProcessInfo.processInfo.environment.merging(["PURSER_HOME": home.path]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
             let delay = 200 + Int(random.next() % 1_600)
-            Thread.sleep(forTimeInterval: Double(delay) / 1000)
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killed += 1
-            }
-            process.waitUntilExit()
+            let home = home.path
+            if try await offThePool({ try Self.runAndKill(after: delay, home: home) }) { killed += 1 }
 
             // Opening the ledger reconciles what the dead process left open.
             let ledger = try SQLiteLedger(path: ledgerPath)
@@ -64,5 +50,28 @@ struct CrashRecoveryTests {
         #expect(killed >= 25)
         #expect(settledBefore > .zero)
         #expect(reconciled > 0, "no kill ever left a reservation open: the test did not test recovery")
+    }
+
+    /// Starts `purser run`, sends SIGKILL after `delay` ms unless it finished first, and waits
+    /// for it to exit. Returns whether it was killed.
+    private static func runAndKill(after delay: Int, home: String) throws -> Bool {
+        let process = Process()
+        process.executableURL = CLITests.executable
+        // Contract review fans out to parallel calls; at 20× the simulator's speed a run
+        // takes about 1.5 s, so most kills land mid-run with calls reserved and in flight,
+        // and some runs finish first.
+        process.arguments = ["run", "contract-review", "--speed", "20", "--json"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["PURSER_HOME": home]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: Double(delay) / 1000)
+        var killed = false
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            killed = true
+        }
+        process.waitUntilExit()
+        return killed
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+import PurserTestKit
 
 /// What one run of the `purser` executable printed and how it exited.
-struct PurserOutcome {
+struct PurserOutcome: Sendable {
     let status: Int32
     let stdout: String
     let stderr: String
@@ -17,6 +18,12 @@ enum PurserProcess {
 
     static func run(
         _ arguments: [String], home: String, environment extra: [String: String] = [:], stdin: String? = nil
+    ) async throws -> PurserOutcome {
+        try await offThePool { try runBlocking(arguments, home: home, environment: extra, stdin: stdin) }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], home: String, environment extra: [String: String], stdin: String?
     ) throws -> PurserOutcome {
         let process = Process()
         process.executableURL = executable

@@ -17,10 +17,10 @@ struct TiersCommandTests {
 
     var configFile: URL { home.url.appendingPathComponent("purser.yaml") }
 
-    func purser(_ arguments: String...) throws -> Outcome { try purser(arguments) }
+    func purser(_ arguments: String...) async throws -> Outcome { try await purser(arguments) }
 
-    func purser(_ arguments: [String]) throws -> Outcome {
-        try PurserProcess.run(arguments, home: home.path)
+    func purser(_ arguments: [String]) async throws -> Outcome {
+        try await PurserProcess.run(arguments, home: home.path)
     }
 
     /// `../shared/prices/litellm-model-prices.json` from the repository root.
@@ -56,8 +56,8 @@ struct TiersCommandTests {
         """
     }
 
-    @Test func listsTheBuiltInCatalogWithoutAConfigFile() throws {
-        let text = try purser("tiers")
+    @Test func listsTheBuiltInCatalogWithoutAConfigFile() async throws {
+        let text = try await purser("tiers")
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stderr == "catalog: built-in simulator tiers\n")
         #expect(text.stdout.hasPrefix("id "))
@@ -67,38 +67,38 @@ struct TiersCommandTests {
         for tier in SimulatorCatalog.tiers { #expect(text.stdout.contains(tier.id)) }
         #expect(text.stdout.contains("0.25/0.6 s"))
 
-        let json = try purser("tiers", "--json")
+        let json = try await purser("tiers", "--json")
         #expect(json.status == 0)
         let tiers = try #require(try JSONValue(parsing: json.stdout).arrayValue)
         #expect(tiers.compactMap { $0["id"]?.stringValue } == SimulatorCatalog.tiers.map(\.id))
         #expect(tiers.first?["prices"]?["input"] == "0.10", "amounts are decimal strings")
         #expect(tiers.first?["capabilities"] == .array(["tools", "json"]))
-        #expect(try purser("tiers", "list", "--json").stdout == json.stdout)
+        #expect(try await purser("tiers", "list", "--json").stdout == json.stdout)
     }
 
-    @Test func listsAndChecksTheConfiguredCatalog() throws {
+    @Test func listsAndChecksTheConfiguredCatalog() async throws {
         try Data(Self.catalog(provider: "simulator").utf8).write(to: configFile)
-        let text = try purser("tiers")
+        let text = try await purser("tiers")
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stderr == "catalog: \(configFile.path) (2 tiers)\n")
         #expect(text.stdout.contains("fast-batch"))
         #expect(!text.stdout.contains("sim-nano"))
         #expect(text.stdout.contains("3600/43200 s"))
 
-        let check = try purser("tiers", "check")
+        let check = try await purser("tiers", "check")
         #expect(check.status == 0)
         #expect(check.stdout == "ok: 2 tiers\n")
         #expect(check.stderr.isEmpty)
     }
 
-    @Test func checkWithoutAFileSaysTheBuiltInCatalogIsUsed() throws {
-        let check = try purser("tiers", "check")
+    @Test func checkWithoutAFileSaysTheBuiltInCatalogIsUsed() async throws {
+        let check = try await purser("tiers", "check")
         #expect(check.status == 0)
         #expect(check.stdout.hasPrefix("ok: \(SimulatorCatalog.tiers.count) tiers"))
         #expect(check.stdout.contains("does not exist"))
     }
 
-    @Test func anInvalidConfigurationExits78WithEveryProblem() throws {
+    @Test func anInvalidConfigurationExits78WithEveryProblem() async throws {
         let broken = Self.catalog(provider: "simulator")
             .replacingOccurrences(of: "prices: {input: 0.10, output: 0.40}", with: "prices: {input: 0.10, output: 0.4000001}")
             .replacingOccurrences(of: "id: fast-batch", with: "id: fast")
@@ -106,7 +106,7 @@ struct TiersCommandTests {
         try Data(broken.utf8).write(to: configFile)
         let path = configFile.path
         for command in [["tiers", "check"], ["tiers"], ["tiers", "--json"], ["estimate", "support-triage"]] {
-            let outcome = try purser(command)
+            let outcome = try await purser(command)
             #expect(outcome.status == 78, "\(command): \(outcome.stderr)")
             #expect(outcome.stdout.isEmpty, "\(command)")
             #expect(outcome.stderr.contains("error: \(path) has 3 problems:"), "\(outcome.stderr)")
@@ -116,39 +116,39 @@ struct TiersCommandTests {
         }
     }
 
-    @Test func estimateNeedsSimulateForProvidersThisBuildCannotCall() throws {
+    @Test func estimateNeedsSimulateForProvidersThisBuildCannotCall() async throws {
         try Data(Self.catalog(provider: "openai").utf8).write(to: configFile)
-        let refused = try purser("estimate", "support-triage")
+        let refused = try await purser("estimate", "support-triage")
         #expect(refused.status == 78)
         #expect(refused.stderr.contains("has tiers whose provider this build cannot call yet: fast (openai), fast-batch (openai)"))
         #expect(refused.stderr.contains("pass --simulate"))
 
-        let simulated = try purser("estimate", "support-triage", "--simulate", "--json")
+        let simulated = try await purser("estimate", "support-triage", "--simulate", "--json")
         #expect(simulated.status == 0, "\(simulated.stderr)")
         let estimate = try JSONValue(parsing: simulated.stdout)
         #expect(estimate["steps"]?.arrayValue?.isEmpty == false)
         #expect(simulated.stdout.contains("\"fast\""), "the estimate routes to the configured tier")
 
-        let check = try purser("tiers", "check")
+        let check = try await purser("tiers", "check")
         #expect(check.status == 0)
         #expect(check.stderr.contains("cannot call provider openai yet; run and estimate need --simulate"))
     }
 
-    @Test func runRoutesOverTheConfiguredCatalogAndExplainsItsChoices() throws {
+    @Test func runRoutesOverTheConfiguredCatalogAndExplainsItsChoices() async throws {
         try Data(Self.catalog(provider: "openai").utf8).write(to: configFile)
-        let refused = try purser("run", "contract-review", "--speed", "instant")
+        let refused = try await purser("run", "contract-review", "--speed", "instant")
         #expect(refused.status == 78)
         #expect(refused.stdout.isEmpty)
         #expect(refused.stderr.contains("pass --simulate"))
 
-        let run = try purser("run", "contract-review", "--simulate", "--speed", "instant", "--explain")
+        let run = try await purser("run", "contract-review", "--simulate", "--speed", "instant", "--explain")
         #expect(run.status == 0, "\(run.stderr)")
         // Clause assessments are batch steps: they go to the half-price batch tier.
         #expect(run.stdout.contains("clauses/assess → fast-batch"), "\(run.stdout)")
         #expect(run.stdout.contains("fast: tooDear"))
         #expect(run.stdout.contains("fast-batch: tooSlow (a batch tier answers within hours; the step needs standard)"))
 
-        let json = try purser("run", "contract-review", "--simulate", "--speed", "instant", "--json")
+        let json = try await purser("run", "contract-review", "--simulate", "--speed", "instant", "--json")
         #expect(json.status == 0)
         let result = try JSONValue(parsing: json.stdout)
         let records = result["records"]?.arrayValue ?? []
@@ -158,8 +158,8 @@ struct TiersCommandTests {
         #expect(assess["calls"]?.arrayValue?.count == 1)
     }
 
-    @Test func importsTheLiteLLMPriceMapIntoALoadableCatalog() throws {
-        let imported = try purser("tiers", "import", "litellm", Self.priceMap, "--provider", "openai", "--model", "gpt-4.1*")
+    @Test func importsTheLiteLLMPriceMapIntoALoadableCatalog() async throws {
+        let imported = try await purser("tiers", "import", "litellm", Self.priceMap, "--provider", "openai", "--model", "gpt-4.1*")
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stderr.contains("tiers (+ "))
         #expect(imported.stderr.contains("batch); filtered out"))
@@ -169,23 +169,23 @@ struct TiersCommandTests {
         #expect(imported.stdout.contains("  - id: gpt-4.1-mini\n    provider: openai\n    endpoint: https://api.openai.com/v1\n    model: gpt-4.1-mini\n    prices:\n      input: 0.40\n      cached_input: 0.10\n      output: 1.60\n"))
 
         try Data(imported.stdout.utf8).write(to: configFile)
-        let check = try purser("tiers", "check")
+        let check = try await purser("tiers", "check")
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.hasPrefix("ok: "))
-        let listed = try purser("tiers", "--json")
+        let listed = try await purser("tiers", "--json")
         let tiers = try #require(try JSONValue(parsing: listed.stdout).arrayValue)
         let batch = try #require(tiers.first { $0["id"] == "gpt-4.1-mini-batch" })
         #expect(batch["batch"] == .bool(true))
         #expect(batch["prices"]?["input"] == "0.20")
         #expect(batch["prices"]?["output"] == "0.80")
 
-        let json = try purser("tiers", "import", "litellm", Self.priceMap, "--model", "gpt-4.1-mini", "--json")
+        let json = try await purser("tiers", "import", "litellm", Self.priceMap, "--model", "gpt-4.1-mini", "--json")
         #expect(json.status == 0)
         let jsonTiers = try #require(try JSONValue(parsing: json.stdout).arrayValue)
         #expect(jsonTiers.compactMap { $0["id"]?.stringValue } == ["gpt-4.1-mini", "gpt-4.1-mini-batch"])
     }
 
-    @Test func importErrorsHaveTheirExitCodes() throws {
+    @Test func importErrorsHaveTheirExitCodes() async throws {
         let directory = try TemporaryDirectory()
         let notJSON = try directory.write("prices.json", "model,price\n")
         let list = try directory.write("list.json", "[1, 2]")
@@ -198,19 +198,25 @@ struct TiersCommandTests {
             (["tiers", "import", "csv", "x"], 64, "unexpected arguments"),
         ]
         for (arguments, status, message) in cases {
-            let process = Process()
-            process.executableURL = CLITests.executable
-            process.arguments = arguments
-            process.environment = ["PURSER_HOME": home.path]
-            let err = Pipe()
-            process.standardError = err
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == status, "\(arguments): \(stderr)")
+            // Not PurserProcess.run: that adds the caller's environment, and these runs must see
+            // nothing but PURSER_HOME.
+            let home = home.path
+            let (exitStatus, stderr, stdout) = try await offThePool {
+                let process = Process()
+                process.executableURL = CLITests.executable
+                process.arguments = arguments
+                process.environment = ["PURSER_HOME": home]
+                let err = Pipe()
+                process.standardError = err
+                let out = Pipe()
+                process.standardOutput = out
+                try process.run()
+                let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.terminationStatus, stderr, stdout)
+            }
+            #expect(exitStatus == status, "\(arguments): \(stderr)")
             #expect(stderr.contains(message), "\(arguments): \(stderr)")
             if status != 64 { #expect(stdout.isEmpty, "\(arguments)") }
         }

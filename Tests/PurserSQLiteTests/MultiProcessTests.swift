@@ -41,9 +41,8 @@ struct MultiProcessTests {
         }
         var outcomes: [Outcome] = []
         for (process, output) in children {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            let (status, data) = await Self.waitForExit(process, output: output)
+            #expect(status == 0)
             outcomes.append(try JSONDecoder().decode(Outcome.self, from: data))
         }
 
@@ -55,4 +54,23 @@ struct MultiProcessTests {
         #expect(try ledger.openReservations().isEmpty)
         #expect(try ledger.checkInvariants() == [])
     }
+
+    /// Reads a child's output to its end and waits for it on a thread of its own, so the test
+    /// does not hold one of the few cooperative threads while the children work.
+    private static func waitForExit(_ process: Process, output: Pipe) async -> (Int32, Data) {
+        let child = UncheckedChild(process: process, output: output)
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let data = child.output.fileHandleForReading.readDataToEndOfFile()
+                child.process.waitUntilExit()
+                continuation.resume(returning: (child.process.terminationStatus, data))
+            }.start()
+        }
+    }
+}
+
+/// A running child handed to the one thread that waits for it; nothing else touches it meanwhile.
+private struct UncheckedChild: @unchecked Sendable {
+    let process: Process
+    let output: Pipe
 }

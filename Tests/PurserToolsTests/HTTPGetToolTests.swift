@@ -166,7 +166,7 @@ struct HTTPGetToolTests {
         #expect(error.message.contains("could not fetch http://127.0.0.1:\(port)/"))
     }
 
-    @Test("a server that never answers times out, retryably")
+    @Test("a server that never answers times out, retryably", .timeLimit(.minutes(5)))
     func timeout() async throws {
         let silent = try LoopbackSocket()
         try silent.listen()
@@ -178,9 +178,9 @@ struct HTTPGetToolTests {
         let elapsed = ContinuousClock.now - started
         #expect(error.isRetryable)
         #expect(error.message.contains("timed out after 1 s"), "got: \(error.message)")
-        // It waited for the timeout rather than failing at once; the upper bound only catches a
-        // hang, since a loaded machine (tests run in parallel) can be slow to wake the task.
-        #expect(elapsed > .milliseconds(800) && elapsed < .seconds(30), "took \(elapsed)")
+        // It waited for the timeout rather than failing at once. No upper bound on the wall
+        // clock: a loaded machine can be slow to wake the task; the time limit catches a hang.
+        #expect(elapsed > .milliseconds(800), "took \(elapsed)")
     }
 
     @Test("timeouts are never so short that every fetch fails at once")
