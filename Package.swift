@@ -18,11 +18,22 @@ let package = Package(
         .executable(name: "purser-routing-bench", targets: ["RoutingBenchmarks"]),
         .library(name: "PurserSQLite", targets: ["PurserSQLite"]),
         .executable(name: "purser-ledger-bench", targets: ["LedgerBenchmarks"]),
+        .library(name: "PurserServer", targets: ["PurserServer"]),
+        .library(name: "PurserClient", targets: ["PurserClient"]),
+        .executable(name: "purser-server-bench", targets: ["ServerBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The core: DSL, graph, engine, protocols, in-memory stores, simulator. No dependencies, no I/O.
@@ -45,7 +56,9 @@ let package = Package(
         // purser.yaml (YAML, read with line numbers) and the LiteLLM price-map importer.
         .target(
             name: "PurserConfig",
-            dependencies: ["Purser", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Purser", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/PurserConfig"
         ),
         // The CLI's commands, as a library so tests can drive them.
@@ -53,9 +66,36 @@ let package = Package(
             name: "PurserCLI",
             dependencies: [
                 "Purser", "PurserConfig", "PurserSQLite", "PurserTools", "PurserTokenizer", "Workflows",
+                "PurserServer", "PurserClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/PurserCLI"
+        ),
+        // `purser serve`: the socket API (Hummingbird) over the engine and the SQLite ledger,
+        // under service lifecycle, with Prometheus metrics.
+        .target(
+            name: "PurserServer",
+            dependencies: [
+                "Purser", "PurserConfig", "PurserSQLite", "PurserTools", "Workflows",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Sources/PurserServer",
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        // A client of the socket API (async-http-client over the Unix socket): the CLI, the
+        // tests and the benchmark use it.
+        .target(
+            name: "PurserClient",
+            dependencies: [
+                "Purser", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/PurserClient"
         ),
         .executableTarget(name: "purser", dependencies: ["PurserCLI"], path: "Sources/purser"),
         // Shared test fixtures: virtual clock, scripted provider, temporary directories.
@@ -87,7 +127,17 @@ let package = Package(
             dependencies: ["Purser", "PurserSQLite"],
             path: "Benchmarks/Ledger"
         ),
+        .executableTarget(
+            name: "ServerBenchmarks",
+            dependencies: ["PurserServer", "PurserClient", "Purser"],
+            path: "Benchmarks/Server"
+        ),
         .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),
+        .testTarget(
+            name: "PurserServerTests",
+            dependencies: ["PurserServer", "PurserClient", "PurserSQLite", "PurserConfig", "PurserTestKit"],
+            resources: [.copy("validate_openapi.py")]
+        ),
         .testTarget(name: "PurserSQLiteTests", dependencies: ["PurserSQLite", "Purser", "PurserTestKit"]),
         .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),

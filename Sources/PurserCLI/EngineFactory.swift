@@ -18,9 +18,12 @@ enum EngineFactory {
     ///   - simulate: serve every tier with the simulator, at its own prices and latencies.
     ///   - ledger: where calls reserve and settle, and runs and their journals are stored (the
     ///     data directory's `purser.db` for `run`); `nil` for an in-memory ledger with no caps.
+    ///   - reservingThrough: a ledger in front of `ledger` that calls reserve through instead
+    ///     (the server's per-run caps).
     static func makeEngine(
         speed: SimulatedProvider.Speed, history: LearnedHistory = LearnedHistory(), exactCounting: Bool = true,
-        dataDirectory: DataDirectory? = nil, simulate: Bool = false, ledger: SQLiteLedger? = nil
+        dataDirectory: DataDirectory? = nil, simulate: Bool = false, ledger: SQLiteLedger? = nil,
+        reservingThrough: (any Ledger)? = nil
     ) throws(CLIFailure) -> Engine {
         var catalog = TierCatalog.builtIn
         var source = "the built-in catalog"
@@ -35,7 +38,7 @@ enum EngineFactory {
             tiers: tiers,
             providers: [SimulatedProvider(speed: speed, tokenCounter: counter)],
             tools: ExampleWorkflows.tools(),
-            ledger: ledger ?? InMemoryLedger(),
+            ledger: reservingThrough ?? ledger ?? InMemoryLedger(),
             journal: ledger ?? InMemoryJournal() as any Journal,
             runStore: ledger ?? InMemoryRunStore() as any RunStore,
             tokenCounter: counter,

@@ -40,6 +40,13 @@ struct HistoryStore {
         }
     }
 
+    /// Stores `history` whole, replacing what the file had (the server, which loaded the file
+    /// when it started and has learned from every run since, writes it back when it stops).
+    func replace(with history: LearnedHistory) throws(CLIFailure) {
+        try directory.ensureExists()
+        try withLock { () throws(CLIFailure) in try save(history) }
+    }
+
     private func save(_ history: LearnedHistory) throws(CLIFailure) {
         do {
             let data = try JSONEncoder().encode(history)

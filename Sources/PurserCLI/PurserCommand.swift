@@ -12,7 +12,7 @@ public struct PurserCommand: AsyncParsableCommand {
             """,
         subcommands: [
             WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TiersCommand.self, BudgetCommand.self,
-            SpendCommand.self, TokenizeCommand.self,
+            SpendCommand.self, TokenizeCommand.self, ServeCommand.self,
         ]
     )
 

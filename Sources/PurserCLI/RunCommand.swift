@@ -50,7 +50,10 @@ struct RunCommand: AsyncParsableCommand {
         _ = try parsedTags()
     }
 
-    func parsedSpeed() throws -> SimulatedProvider.Speed {
+    func parsedSpeed() throws -> SimulatedProvider.Speed { try Self.parseSpeed(speed) }
+
+    /// `realtime`, `instant`, or a positive factor.
+    static func parseSpeed(_ speed: String) throws -> SimulatedProvider.Speed {
         switch speed.lowercased() {
         case "realtime", "real-time": return .realTime
         case "instant": return .instant

@@ -38,20 +38,15 @@ struct SpendCommand: ParsableCommand {
             do { grouping = try SpendGrouping(parsing: by) } catch {
                 throw CLIFailure(message: error.message, exitCode: ExitCodes.invalidInput)
             }
-            let now = Date()
-            var start = Self.firstOfMonth(now)
-            if let from { start = try Self.day(from, flag: "--from") }
-            var lastDay = Self.startOfDay(now)
-            if let to { lastDay = try Self.day(to, flag: "--to") }
-            let end = lastDay.addingTimeInterval(86_400)
-            guard start < end else {
-                throw CLIFailure(message: "--from must not be after --to", exitCode: ExitCodes.invalidInput)
+            let window: SpendWindow
+            do { window = try SpendWindow(from: from, to: to, fromName: "--from", toName: "--to") } catch {
+                throw CLIFailure(message: error.message, exitCode: ExitCodes.invalidInput)
             }
-            let rows = try LedgerFile.read(global.dataDirectory, "spend") { try $0.spend(by: grouping, from: start, to: end) }
+            let rows = try LedgerFile.read(global.dataDirectory, "spend") { try $0.spend(by: grouping, from: window.start, to: window.end) }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(rows) + "\n")
             } else if csv {
-                Terminal.standardOutput.write(Self.csv(rows))
+                Terminal.standardOutput.write(SpendRow.csv(rows))
             } else {
                 Terminal.standardOutput.write(Self.table(rows))
             }
@@ -78,46 +73,5 @@ struct SpendCommand: ParsableCommand {
             ])
         }
         return table.render()
-    }
-
-    static func csv(_ rows: [SpendRow]) -> String {
-        var out = "group,cost,tokens,calls,runs,successful_runs,cost_per_run,cost_per_successful_run,reconciled_cost\n"
-        for row in rows {
-            let fields = [
-                quoted(row.key), row.cost.description, String(row.tokens), String(row.calls), String(row.runs),
-                String(row.successfulRuns), row.costPerRun?.description ?? "", row.costPerSuccessfulRun?.description ?? "",
-                row.reconciledCost.description,
-            ]
-            out += fields.joined(separator: ",") + "\n"
-        }
-        return out
-    }
-
-    private static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    private static var calendar: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }
-
-    static func day(_ text: String, flag: String) throws(CLIFailure) -> Date {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            parts[0].count == 4, let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            calendar.component(.day, from: date) == day
-        else {
-            throw CLIFailure(message: "\(flag) must be a day as YYYY-MM-DD, got '\(text)'", exitCode: ExitCodes.invalidInput)
-        }
-        return date
-    }
-
-    static func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
-
-    static func firstOfMonth(_ date: Date) -> Date {
-        calendar.date(from: calendar.dateComponents([.year, .month], from: date)) ?? startOfDay(date)
     }
 }

@@ -2,7 +2,7 @@ import Yams
 
 /// One top-level key of `purser.yaml` and how to read it into the configuration.
 ///
-/// Adding a section (`budgets:`, `server:`) means one more of these, in its own file, and an
+/// Adding a section (`budgets:`) means one more of these, in its own file, and an
 /// entry in ``all``; the loader rejects keys no section claims, so typos are caught.
 struct ConfigurationSection: Sendable {
     let key: String
@@ -10,5 +10,5 @@ struct ConfigurationSection: Sendable {
         _ configuration: inout PurserConfiguration) -> Void
 
     /// Every section, in the order they are documented.
-    static let all: [ConfigurationSection] = [.tiers]
+    static let all: [ConfigurationSection] = [.tiers, .server, .client, .auth]
 }

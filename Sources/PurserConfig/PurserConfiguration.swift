@@ -2,14 +2,25 @@ import Purser
 
 /// Everything `purser.yaml` configures, with the defaults that apply when it says nothing.
 ///
-/// One section per top-level key; today only `tiers:`. Later sections (`budgets:`,
-/// `server:`) add a property here and a ``ConfigurationSection`` that reads it.
+/// One property per top-level key, each read by a ``ConfigurationSection`` of its own.
 public struct PurserConfiguration: Sendable, Hashable {
     /// The tiers the file declares; `nil` when it has no `tiers:` key.
     public var declaredTiers: TierCatalog?
+    /// `auth:`, the API tokens the server accepts; none when the file has no such key.
+    public var auth: AuthConfiguration
+    /// `server:`, how `purser serve` listens and its limits.
+    public var server: ServerConfiguration
+    /// `client:`, how the CLI talks to a server.
+    public var client: ClientConfiguration
 
-    public init(declaredTiers: TierCatalog? = nil) {
+    public init(
+        declaredTiers: TierCatalog? = nil, auth: AuthConfiguration = .empty, server: ServerConfiguration = .default,
+        client: ClientConfiguration = .default
+    ) {
         self.declaredTiers = declaredTiers
+        self.auth = auth
+        self.server = server
+        self.client = client
     }
 
     /// The catalog in use: the declared one, else the built-in simulator tiers.

@@ -15,8 +15,30 @@ enum LedgerSchema {
         migrator.registerMigration("v2: journal") { db in
             try db.execute(sql: journal)
         }
+        migrator.registerMigration("v3: submissions") { db in
+            try db.execute(sql: submissions)
+        }
         return migrator
     }
+
+    /// Runs the server accepted: the request as it came (so an interrupted run can be started
+    /// again after a restart), its idempotency key (unique, so the same key never starts a
+    /// second run, however many requests race), and the whole result once it ends.
+    /// `finished` is 0 until then; the partial index keeps finding the unfinished ones cheap.
+    private static let submissions = """
+        CREATE TABLE submission (
+            id TEXT PRIMARY KEY,
+            idempotency_key TEXT UNIQUE,
+            workflow TEXT NOT NULL,
+            request TEXT NOT NULL,
+            finished INTEGER NOT NULL DEFAULT 0,
+            result TEXT,
+            submitted_at_ms INTEGER NOT NULL
+        );
+        CREATE INDEX submission_unfinished ON submission(submitted_at_ms) WHERE finished = 0;
+        CREATE INDEX run_status ON run(status, seq);
+        CREATE INDEX run_seq ON run(seq);
+        """
 
     /// Each finished step of a run with its output, so a run started again with the same id
     /// replays what finished instead of calling and charging it again, in any process.

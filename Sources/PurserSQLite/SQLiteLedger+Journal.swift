@@ -10,14 +10,15 @@ extension SQLiteLedger: Journal {
     public func record(_ entry: JournalEntry) async throws {
         let json = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
         let now = Int64((clock.wallNow().timeIntervalSince1970 * 1000).rounded())
-        try await pool.write { db in
-            try db.execute(
+        // Group-committed with the ledger's other writes.
+        try await writeImmediately { db in
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO journal (run_id, step_key, entry, recorded_at_ms) VALUES (?, ?, ?, ?)
                     ON CONFLICT (run_id, step_key) DO UPDATE SET entry = excluded.entry,
                         recorded_at_ms = excluded.recorded_at_ms
-                    """,
-                arguments: [entry.runID.rawValue, entry.record.key, json, now])
+                    """
+            ).execute(arguments: [entry.runID.rawValue, entry.record.key, json, now])
         }
     }
 

@@ -7,27 +7,31 @@ import Purser
 /// runs succeeded. A summary is kept whole as JSON, to read back exactly, beside the columns
 /// reports filter and total on.
 extension SQLiteLedger: RunStore {
+    /// Group-committed with the ledger's other writes: a busy server saves every run twice.
     public func save(_ run: RunSummary) async throws {
-        let summary = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
-        let tags = StoredText.tags(run.tags)
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
-                        output_tokens, model_calls, tool_calls, summary, seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run))
-                    ON CONFLICT (id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
-                        tags = excluded.tags, started_at_ms = excluded.started_at_ms, ended_at_ms = excluded.ended_at_ms,
-                        cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
-                        output_tokens = excluded.output_tokens, model_calls = excluded.model_calls,
-                        tool_calls = excluded.tool_calls, summary = excluded.summary
-                    """,
-                arguments: [
-                    run.id.rawValue, run.workflow, run.status.rawValue, tags, StoredTime.milliseconds(run.startedAt),
-                    run.endedAt.map(StoredTime.milliseconds), run.totals.cost.micros, run.totals.usage.inputTokens,
-                    run.totals.usage.outputTokens, run.totals.modelCalls, run.totals.toolCalls, summary,
-                ])
-        }
+        let json = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        try await writeImmediately { db in try Self.saveRun(run, json: json, in: db) }
+    }
+
+    /// Inserts or updates a run's row; `json` is the encoded summary.
+    static func saveRun(_ run: RunSummary, json: String, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
+                    output_tokens, model_calls, tool_calls, summary, seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run))
+                ON CONFLICT (id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
+                    tags = excluded.tags, started_at_ms = excluded.started_at_ms, ended_at_ms = excluded.ended_at_ms,
+                    cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
+                    output_tokens = excluded.output_tokens, model_calls = excluded.model_calls,
+                    tool_calls = excluded.tool_calls, summary = excluded.summary
+                """
+        ).execute(arguments: [
+            run.id.rawValue, run.workflow, run.status.rawValue, StoredText.tags(run.tags),
+            StoredTime.milliseconds(run.startedAt), run.endedAt.map(StoredTime.milliseconds), run.totals.cost.micros,
+            run.totals.usage.inputTokens, run.totals.usage.outputTokens, run.totals.modelCalls, run.totals.toolCalls,
+            json,
+        ])
     }
 
     public func run(_ id: RunID) async throws -> RunSummary? {

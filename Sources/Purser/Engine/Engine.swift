@@ -136,7 +136,7 @@ public actor Engine {
             self.finished(runID)
             return result
         }
-        let handle = RunHandle(id: runID, events: events, task: task)
+        let handle = RunHandle(id: runID, events: events, estimate: estimate, task: task)
         active[runID] = handle
         return handle
     }
@@ -266,6 +266,9 @@ public struct RunHandle: Sendable {
     public let id: RunID
     /// Run and step events as they happen; the stream ends when the run does.
     public let events: AsyncStream<RunEvent>
+    /// The estimate the run was admitted on (also in its result), for callers that answer
+    /// before the run ends; `nil` when the run was started without one.
+    public let estimate: RunEstimate?
     let task: Task<RunResult, Never>
 
     /// Waits for the run to end.

@@ -1,8 +1,13 @@
 import Foundation
 
 /// How a run ended (or that it has not yet).
-public enum RunStatus: String, Sendable, Hashable, Codable {
+public enum RunStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Accepted, waiting for a free slot (the server's run queue); the engine never reports it.
+    case queued
     case running, succeeded, failed, cancelled
+
+    /// Whether the run has ended.
+    public var isFinal: Bool { self != .queued && self != .running }
 }
 
 /// Totals over a run's step records.
@@ -86,6 +91,24 @@ public struct RunResult: Sendable, Hashable, Codable {
     public var estimate: RunEstimate?
     /// The shape the run took (fan-out counts, loop iterations, branches taken).
     public var observations: RunObservations
+
+    public init(
+        id: RunID, workflow: String, status: RunStatus, output: JSONValue? = nil, outputs: [String: JSONValue] = [:],
+        records: [StepRecord] = [], totals: RunTotals = RunTotals(), duration: Double = 0, error: PurserError? = nil,
+        estimate: RunEstimate? = nil, observations: RunObservations = RunObservations()
+    ) {
+        self.id = id
+        self.workflow = workflow
+        self.status = status
+        self.output = output
+        self.outputs = outputs
+        self.records = records
+        self.totals = totals
+        self.duration = duration
+        self.error = error
+        self.estimate = estimate
+        self.observations = observations
+    }
 
     /// The records of model calls and tool calls, without containers.
     public var callRecords: [StepRecord] {

@@ -1,0 +1,167 @@
+import Foundation
+internal import GRDB
+import Purser
+
+/// A run the server accepted, as stored: enough to start it again after a restart.
+public struct Submission: Sendable, Hashable {
+    public var id: RunID
+    public var idempotencyKey: String?
+    public var workflow: String
+    /// The request as the server parsed it (input, tags, per-run budget), as JSON.
+    public var request: JSONValue
+    public var submittedAt: Date
+    /// The whole result once the run ended; `nil` while it is queued or running.
+    public var result: RunResult?
+
+    public init(
+        id: RunID, idempotencyKey: String?, workflow: String, request: JSONValue, submittedAt: Date,
+        result: RunResult? = nil
+    ) {
+        self.id = id
+        self.idempotencyKey = idempotencyKey
+        self.workflow = workflow
+        self.request = request
+        self.submittedAt = submittedAt
+        self.result = result
+    }
+}
+
+/// One page of runs, newest first, and the cursor for the next page (`nil` on the last).
+public struct RunPage: Sendable, Hashable {
+    public var runs: [RunSummary]
+    public var nextCursor: Int64?
+}
+
+/// What the server keeps of the runs it accepted. Accepting a run writes its submission and a
+/// `queued` run row in one transaction, so a run is either wholly accepted (and will run, even
+/// after a crash) or not at all; the unique idempotency key makes a repeated request find the
+/// first run instead of starting another.
+extension SQLiteLedger {
+    /// Stores `submission` with a `queued` run summary, or, when a submission with the same
+    /// idempotency key exists, stores nothing and returns that one. `created` says which.
+    public func accept(_ submission: Submission, queued summary: RunSummary) async throws -> (
+        submission: Submission, created: Bool
+    ) {
+        let request = submission.request.compactJSON
+        let runJSON = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+        let existing: String? = try await writeImmediately { db in
+            if let key = submission.idempotencyKey,
+                let id = try String.fetchOne(
+                    db, sql: "SELECT id FROM submission WHERE idempotency_key = ?", arguments: [key])
+            {
+                return id
+            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO submission (id, idempotency_key, workflow, request, submitted_at_ms)
+                    VALUES (?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                submission.id.rawValue, submission.idempotencyKey, submission.workflow, request,
+                StoredTime.milliseconds(submission.submittedAt),
+            ])
+            try Self.saveRun(summary, json: runJSON, in: db)
+            return nil
+        }
+        guard let existing else { return (submission, true) }
+        guard let stored = try await self.submission(RunID(existing)) else {
+            throw LedgerError("submission \(existing) vanished")
+        }
+        return (stored, false)
+    }
+
+    /// Records the end of an accepted run: its whole result.
+    public func finishSubmission(_ result: RunResult) async throws {
+        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        try await writeImmediately { db in
+            try db.cachedStatement(sql: "UPDATE submission SET finished = 1, result = ? WHERE id = ?")
+                .execute(arguments: [json, result.id.rawValue])
+        }
+    }
+
+    public func submission(_ id: RunID) async throws -> Submission? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id.rawValue])
+                .map(Self.submission(from:))
+        }
+    }
+
+    /// Accepted runs that have not ended, oldest first: what a restarted server resumes.
+    public func unfinishedSubmissions() throws -> [Submission] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM submission WHERE finished = 0 ORDER BY submitted_at_ms, rowid"
+            ).map(Self.submission(from:))
+        }
+    }
+
+    /// Runs (any process's, the server's and the CLI's), newest first, optionally of one status
+    /// and one workflow; `cursor` continues after the last page.
+    public func runs(status: RunStatus? = nil, workflow: String? = nil, limit: Int, cursor: Int64? = nil) async throws
+        -> RunPage
+    {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let status {
+            conditions.append("status = ?")
+            _ = arguments.append(contentsOf: [status.rawValue])
+        }
+        if let workflow {
+            conditions.append("workflow = ?")
+            _ = arguments.append(contentsOf: [workflow])
+        }
+        if let cursor {
+            conditions.append("seq < ?")
+            _ = arguments.append(contentsOf: [cursor])
+        }
+        _ = arguments.append(contentsOf: [limit + 1])
+        let sql =
+            "SELECT summary, seq FROM run"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY seq DESC LIMIT ?"
+        let finalArguments = arguments
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map { row -> (String, Int64) in
+                (row["summary"], row["seq"])
+            }
+        }
+        let page = rows.prefix(limit)
+        let runs = try page.map { try JSONDecoder().decode(RunSummary.self, from: Data($0.0.utf8)) }
+        return RunPage(runs: runs, nextCursor: rows.count > limit ? page.last?.1 : nil)
+    }
+
+    private static func submission(from row: Row) throws -> Submission {
+        let request = try JSONValue(parsing: row["request"] as String)
+        let result = try (row["result"] as String?).map {
+            try JSONDecoder().decode(RunResult.self, from: Data($0.utf8))
+        }
+        return Submission(
+            id: RunID(row["id"] as String), idempotencyKey: row["idempotency_key"], workflow: row["workflow"],
+            request: request, submittedAt: StoredTime.date(row["submitted_at_ms"]), result: result)
+    }
+}
+
+extension SQLiteLedger {
+    /// What a run's calls have been charged so far (money and tokens), counting reconciled
+    /// reservations at their settled amount: a restarted server charges a run's own cap with it.
+    public func settledSpend(ofRun runID: RunID) async throws -> (cost: Money, tokens: Int) {
+        try await pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(s.amount_micros), 0) AS cost, COALESCE(SUM(s.tokens), 0) AS tokens
+                    FROM entry s JOIN entry r ON s.reservation_id = r.id
+                    WHERE s.kind = 'settle' AND r.run_id = ?
+                    """, arguments: [runID.rawValue])
+            return (Money(micros: row?["cost"] ?? 0), row?["tokens"] ?? 0)
+        }
+    }
+
+    /// Moves the write-ahead log into the database file and empties it: what a server does last
+    /// when it shuts down, so the file alone holds everything.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+}

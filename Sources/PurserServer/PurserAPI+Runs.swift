@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import Purser
+import PurserSQLite
+
+/// `/v1/runs`: trigger, read, list, cancel and watch runs.
+extension PurserAPI {
+    func addRunRoutes(to router: Hummingbird.Router<PurserRequestContext>) {
+        router.post("/v1/runs") { request, context in
+            _ = try context.require(Permission.runs, to: "starting a run")
+            try request.rejectUnknownQuery(known: ["wait"])
+            let wait = try Self.flag(request, "wait")
+            let body = try await JSONRequest.object(request, limit: bodyLimit)
+            let accepted = try await manager.submit(try RunRequest(body))
+            guard wait else {
+                return try JSONResponse.make(
+                    RunAccepted(id: accepted.id, status: accepted.status, estimate: accepted.estimate, created: accepted.created),
+                    status: accepted.created ? .accepted : .ok, headers: [.location: "/v1/runs/\(accepted.id)"])
+            }
+            _ = await manager.result(of: accepted.id)
+            return try JSONResponse.make(try await view(of: accepted.id))
+        }
+
+        router.get("/v1/runs") { request, context in
+            _ = try context.require(Permission.read, to: "reading runs")
+            try request.rejectUnknownQuery(known: ["status", "workflow", "limit", "cursor"])
+            var status: RunStatus?
+            if let text = request.query("status") {
+                guard let parsed = RunStatus(rawValue: text) else {
+                    throw APIProblem.badRequest(
+                        "invalid_parameter",
+                        "status must be one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+                }
+                status = parsed
+            }
+            let limit = try Self.integer(request, "limit", in: 1...1000) ?? 50
+            var cursor: Int64?
+            if let text = request.query("cursor") {
+                guard let parsed = Int64(text), parsed > 0 else {
+                    throw APIProblem.badRequest("invalid_parameter", "cursor must be a value from nextCursor, got '\(text)'")
+                }
+                cursor = parsed
+            }
+            let page = try await Self.storage {
+                try await ledger.runs(status: status, workflow: request.query("workflow"), limit: limit, cursor: cursor)
+            }
+            return try JSONResponse.make(RunList(runs: page.runs, nextCursor: page.nextCursor.map(String.init)))
+        }
+
+        router.get("/v1/runs/:id") { request, context in
+            _ = try context.require(Permission.read, to: "reading runs")
+            try request.rejectUnknownQuery(known: [])
+            return try JSONResponse.make(try await view(of: try Self.runID(context)))
+        }
+
+        router.post("/v1/runs/:id/cancel") { request, context in
+            _ = try context.require(Permission.runs, to: "cancelling a run")
+            try request.rejectUnknownQuery(known: [])
+            let id = try Self.runID(context)
+            guard await manager.cancel(id) else {
+                let current = try await view(of: id)
+                throw APIProblem(
+                    .conflict, code: "run_not_active", "run \(id) has already ended (\(current.status.rawValue))",
+                    extra: ["status": current.status.rawValue])
+            }
+            _ = await manager.result(of: id)
+            return try JSONResponse.make(try await view(of: id))
+        }
+
+        router.get("/v1/runs/:id/events") { request, context in
+            _ = try context.require(Permission.read, to: "watching runs")
+            try request.rejectUnknownQuery(known: [])
+            let id = try Self.runID(context)
+            if let events = await manager.events(of: id) {
+                return ServerSentEvents.response(events)
+            }
+            // Ended: the stream is its final summary at once.
+            guard let summary = try await Self.storage({ try await ledger.run(id) }) else {
+                throw APIProblem.notFound("unknown_run", "no run \(id)")
+            }
+            return ServerSentEvents.response(ended: summary)
+        }
+    }
+
+    /// The run as it is now, live or ended; 404 if no such run is known.
+    func view(of id: RunID) async throws(APIProblem) -> RunView {
+        if let live = await manager.liveView(of: id) { return RunView(live: live) }
+        let ledger = ledger
+        let submission = try await Self.storage { try await ledger.submission(id) }
+        let summary = try await Self.storage { try await ledger.run(id) }
+        if let submission, let result = submission.result {
+            return RunView(submission: submission, result: result, summary: summary)
+        }
+        if let summary {
+            let journal = try await Self.storage { try await ledger.entries(for: id) }
+            let steps = journal.values.map(\.record).sorted { $0.startedAt < $1.startedAt }
+            return RunView(summary: summary, steps: steps)
+        }
+        throw APIProblem.notFound("unknown_run", "no run \(id)")
+    }
+
+    static func runID(_ context: PurserRequestContext) throws(APIProblem) -> RunID {
+        guard let text = context.parameters.get("id"), !text.isEmpty, text.count <= 200 else {
+            throw APIProblem.badRequest("invalid_parameter", "the run id is missing or too long")
+        }
+        return RunID(text)
+    }
+
+    static func flag(_ request: Request, _ name: String) throws(APIProblem) -> Bool {
+        guard let text = request.query(name) else { return false }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIProblem.badRequest("invalid_parameter", "\(name) must be true or false, got '\(text)'")
+        }
+    }
+
+    static func integer(_ request: Request, _ name: String, in range: ClosedRange<Int>) throws(APIProblem) -> Int? {
+        guard let text = request.query(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIProblem.badRequest(
+                "invalid_parameter", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return value
+    }
+
+    /// Runs a ledger-file read or write; a failure is a 500 naming what failed.
+    static func storage<T: Sendable>(_ body: () async throws -> T) async throws(APIProblem) -> T {
+        do { return try await body() } catch let problem as APIProblem { throw problem } catch {
+            throw APIProblem(.internalServerError, code: "storage_failed", "the ledger file could not be read or written: \(error)")
+        }
+    }
+}

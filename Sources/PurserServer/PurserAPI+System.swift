@@ -1,0 +1,37 @@
+import Foundation
+import Hummingbird
+import Purser
+
+/// `/healthz`, `/metrics`, `/openapi.json`.
+extension PurserAPI {
+    func addSystemRoutes(to router: Hummingbird.Router<PurserRequestContext>) {
+        // No token needed: a supervisor checks liveness without secrets.
+        router.get("/healthz") { request, _ in
+            try request.rejectUnknownQuery(known: [])
+            let counts = await manager.counts
+            return JSONResponse.make(
+                json: .object([
+                    "status": .string(counts.draining ? "draining" : "ok"),
+                    "running": .number(Double(counts.running)),
+                    "queued": .number(Double(counts.queued)),
+                ]), status: counts.draining ? .serviceUnavailable : .ok)
+        }
+
+        router.get("/metrics") { request, context in
+            _ = try context.require(Permission.read, to: "reading metrics")
+            try request.rejectUnknownQuery(known: [])
+            let counts = await manager.counts
+            let budgets = (try? ledger.budgetStatuses()) ?? []
+            metrics.snapshot(running: counts.running, queued: counts.queued, budgets: budgets)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
+
+        // The API's own description, needing no token, so clients can be generated from it.
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPIDocument))
+        }
+    }
+}

@@ -1,0 +1,381 @@
+import Foundation
+import Logging
+import Purser
+import PurserSQLite
+
+/// The server's runs: accepts them (durably, once per idempotency key), starts them while
+/// there is room and queues the rest, keeps each live run's events for its event streams, and
+/// records each result. A bounded queue is the server's back-pressure: past it, requests are
+/// refused (429) rather than piling up memory.
+///
+/// Runs interrupted by a shutdown or a crash are left unfinished in the ledger file and
+/// ``resumeUnfinished()`` starts them again under the same id: the journal replays the steps
+/// that finished, which are neither called nor charged again.
+public actor RunManager {
+    /// A run accepted and not yet recorded as ended.
+    private final class LiveRun: Sendable {
+        let request: RunRequest
+        let submission: Submission
+        let events = RunEventLog()
+        let graph: WorkflowGraph
+        init(request: RunRequest, submission: Submission, graph: WorkflowGraph) {
+            self.request = request
+            self.submission = submission
+            self.graph = graph
+        }
+    }
+
+    private struct LiveState {
+        var handle: RunHandle?
+        var waiters: [CheckedContinuation<RunResult, Never>] = []
+    }
+
+    public struct Limits: Sendable, Hashable {
+        /// Runs executing at once.
+        public var maxActive: Int
+        /// Runs waiting for a slot; past this, submissions get 429.
+        public var maxQueued: Int
+
+        public init(maxActive: Int = 256, maxQueued: Int = 4096) {
+            self.maxActive = maxActive
+            self.maxQueued = maxQueued
+        }
+    }
+
+    /// What `submit` answers: the run (new, or the one its idempotency key already started).
+    public struct Accepted: Sendable {
+        public var id: RunID
+        public var status: RunStatus
+        public var estimate: RunEstimate?
+        /// False when the idempotency key named an existing run.
+        public var created: Bool
+    }
+
+    let engine: Engine
+    let ledger: SQLiteLedger
+    let caps: RunCapLedger
+    let workflows: [String: WorkflowGraph]
+    let limits: Limits
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    private var live: [RunID: LiveRun] = [:]
+    private var states: [RunID: LiveState] = [:]
+    private var queue: [RunID] = []
+    private var queueHead = 0
+    private var running = 0
+    private var byKey: [String: RunID] = [:]
+    private var userCancelled: Set<RunID> = []
+    private var draining = false
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(
+        engine: Engine, ledger: SQLiteLedger, caps: RunCapLedger, workflows: [Workflow], limits: Limits,
+        metrics: ServerMetrics, logger: Logger
+    ) throws(WorkflowValidationError) {
+        self.engine = engine
+        self.ledger = ledger
+        self.caps = caps
+        var graphs: [String: WorkflowGraph] = [:]
+        for workflow in workflows { graphs[workflow.name] = try engine.compile(workflow) }
+        self.workflows = graphs
+        self.limits = limits
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public nonisolated func graph(named name: String) throws(APIProblem) -> WorkflowGraph {
+        guard let graph = workflows[name] else {
+            throw APIProblem.notFound(
+                "unknown_workflow", "unknown workflow '\(name)' (known: \(workflows.keys.sorted().joined(separator: ", ")))")
+        }
+        return graph
+    }
+
+    /// Runs executing and waiting, and whether the server is draining for shutdown.
+    public var counts: (running: Int, queued: Int, draining: Bool) { (running, live.count - running, draining) }
+
+    // MARK: Submitting
+
+    /// Accepts a run: stores it, then starts it if there is room or queues it. Refuses (429)
+    /// when the queue is full and (503) while shutting down; a run the engine refuses at once
+    /// (a `reject` budget) is recorded as failed and reported as a problem naming it.
+    public func submit(_ request: RunRequest) async throws(APIProblem) -> Accepted {
+        guard !draining else {
+            throw APIProblem(.serviceUnavailable, code: "shutting_down", "the server is shutting down", retryAfter: 1)
+        }
+        let graph = try graph(named: request.workflow)
+        if let schema = graph.workflow.inputSchema {
+            let problems = schema.violations(of: request.input)
+            guard problems.isEmpty else {
+                throw APIProblem.badRequest(
+                    "invalid_input", "input for workflow '\(request.workflow)' is invalid: " + problems.joined(separator: "; "),
+                    pointer: "$.input")
+            }
+        }
+        if let key = request.idempotencyKey, let id = byKey[key] {
+            return try await existing(id, request: request)
+        }
+        guard live.count < limits.maxActive + limits.maxQueued else {
+            metrics.refusedFull()
+            throw APIProblem(
+                .tooManyRequests, code: "queue_full",
+                "\(live.count) runs are running or queued, the most this server takes; try again shortly", retryAfter: 1)
+        }
+
+        let id = RunID.random()
+        let now = Date()
+        let submission = Submission(
+            id: id, idempotencyKey: request.idempotencyKey, workflow: request.workflow, request: request.stored,
+            submittedAt: now)
+        let queued = RunSummary(
+            id: id, workflow: request.workflow, status: .queued, input: request.input, tags: request.tags,
+            startedAt: now, endedAt: nil, totals: RunTotals(), output: nil, error: nil)
+        let stored: (submission: Submission, created: Bool)
+        do {
+            stored = try await ledger.accept(submission, queued: queued)
+        } catch {
+            throw APIProblem(.internalServerError, code: "storage_failed", "could not store the run: \(error)")
+        }
+        guard stored.created else { return try await existing(stored.submission.id, request: request) }
+        if let key = request.idempotencyKey { byKey[key] = id }
+        metrics.accepted(workflow: request.workflow)
+        return try await admit(LiveRun(request: request, submission: submission, graph: graph))
+    }
+
+    /// The run an idempotency key already started; a different request under the same key is
+    /// a client bug, refused rather than answered with the other run.
+    private func existing(_ id: RunID, request: RunRequest) async throws(APIProblem) -> Accepted {
+        if let run = live[id] {
+            guard run.request.workflow == request.workflow, run.request.input == request.input else {
+                throw conflict(id)
+            }
+            return Accepted(id: id, status: states[id]?.handle == nil ? .queued : .running, estimate: states[id]?.handle?.estimate, created: false)
+        }
+        guard let submission = try? await ledger.submission(id) else {
+            throw APIProblem(.internalServerError, code: "storage_failed", "could not read run \(id)")
+        }
+        guard submission.workflow == request.workflow, (try? RunRequest(submission: submission))?.input == request.input else {
+            throw conflict(id)
+        }
+        let status = submission.result?.status ?? .running
+        return Accepted(id: id, status: status, estimate: submission.result?.estimate, created: false)
+    }
+
+    private func conflict(_ id: RunID) -> APIProblem {
+        APIProblem(
+            .conflict, code: "idempotency_key_reused",
+            "this idempotency key already started run \(id) with a different workflow or input",
+            extra: ["runId": id.rawValue])
+    }
+
+    /// Starts the run now if there is room, else queues it.
+    private func admit(_ run: LiveRun) async throws(APIProblem) -> Accepted {
+        let id = run.submission.id
+        live[id] = run
+        states[id] = LiveState()
+        if running < limits.maxActive, !draining {
+            return try await start(run)
+        }
+        queue.append(id)
+        let estimate = try? await engine.estimate(run.graph, input: run.request.input)
+        return Accepted(id: id, status: .queued, estimate: estimate, created: true)
+    }
+
+    /// Hands the run to the engine and follows it to its end.
+    private func start(_ run: LiveRun) async throws(APIProblem) -> Accepted {
+        let id = run.submission.id
+        running += 1
+        if let budget = run.request.budget {
+            let spent = (try? await ledger.settledSpend(ofRun: id)) ?? (.zero, 0)
+            caps.setCap(budget, for: id, spent: spent.cost, spentTokens: spent.tokens)
+        }
+        let handle: RunHandle
+        do {
+            handle = try await engine.start(
+                run.graph, input: run.request.input, options: RunOptions(runID: id, tags: run.request.tags))
+        } catch {
+            // Refused before anything ran: recorded as a failed run, so it is not resumed.
+            let failed = RunResult(
+                id: id, workflow: run.request.workflow, status: .failed, output: nil, outputs: [:], records: [],
+                totals: RunTotals(), duration: 0, error: error, estimate: nil, observations: RunObservations())
+            await finished(id, result: failed, saveSummary: true)
+            throw APIProblem(
+                error.code == .budgetExceeded ? .unprocessableContent : .badRequest,
+                code: error.code == .budgetExceeded ? "budget_exceeded" : "run_refused", error.message,
+                extra: ["runId": id.rawValue])
+        }
+        states[id]?.handle = handle
+        metrics.started(workflow: run.request.workflow)
+        let events = run.events
+        Task {
+            for await event in handle.events { events.append(event) }
+            let result = await handle.result()
+            await self.finished(id, result: result, saveSummary: false)
+        }
+        return Accepted(id: id, status: .running, estimate: handle.estimate, created: true)
+    }
+
+    /// Records a run's end (unless it was interrupted by a shutdown, to be resumed), wakes its
+    /// waiters, and starts the next queued run.
+    private func finished(_ id: RunID, result: RunResult, saveSummary: Bool) async {
+        guard let run = live[id] else { return }
+        let interrupted = draining && result.status == .cancelled && !userCancelled.contains(id)
+        if !interrupted {
+            do {
+                if saveSummary { try await ledger.save(result.summary(input: run.request.input, tags: run.request.tags)) }
+                try await ledger.finishSubmission(result)
+            } catch {
+                logger.error("could not record the end of run \(id): \(error)")
+            }
+            metrics.finished(result)
+        }
+        caps.removeCap(for: id)
+        run.events.end()
+        running -= 1
+        live[id] = nil
+        let waiters = states.removeValue(forKey: id)?.waiters ?? []
+        userCancelled.remove(id)
+        if let key = run.request.idempotencyKey { byKey[key] = nil }
+        for waiter in waiters { waiter.resume(returning: result) }
+        await startQueued()
+        if live.isEmpty || (draining && running == 0) {
+            let idle = idleWaiters
+            idleWaiters = []
+            for waiter in idle { waiter.resume() }
+        }
+    }
+
+    private func startQueued() async {
+        while running < limits.maxActive, !draining, queueHead < queue.count {
+            let id = queue[queueHead]
+            queueHead += 1
+            if queueHead > 1024, queueHead * 2 > queue.count {
+                queue.removeFirst(queueHead)
+                queueHead = 0
+            }
+            guard let run = live[id] else { continue }
+            _ = try? await start(run)
+        }
+    }
+
+    // MARK: Reading
+
+    /// The result of a run once it ends (at once if it already has). `nil` for unknown ids.
+    public func result(of id: RunID) async -> RunResult? {
+        if live[id] != nil {
+            return await withCheckedContinuation { continuation in
+                states[id, default: LiveState()].waiters.append(continuation)
+            }
+        }
+        return try? await ledger.submission(id)?.result
+    }
+
+    /// A live run's view: its request, what has finished so far, its estimate.
+    public func liveView(of id: RunID) -> LiveRunView? {
+        guard let run = live[id] else { return nil }
+        let handle = states[id]?.handle
+        return LiveRunView(
+            id: id, request: run.request, status: handle == nil ? .queued : .running,
+            submittedAt: run.submission.submittedAt, steps: run.events.finishedSteps, estimate: handle?.estimate)
+    }
+
+    /// A live run's events from the start, live until it ends; `nil` if it is not live.
+    public func events(of id: RunID) -> AsyncStream<RunEvent>? {
+        live[id]?.events.subscribe()
+    }
+
+    /// Cancels a queued or running run. False if it is not live (unknown, or already ended).
+    public func cancel(_ id: RunID) async -> Bool {
+        guard let run = live[id] else { return false }
+        userCancelled.insert(id)
+        if let handle = states[id]?.handle {
+            handle.cancel()
+        } else {
+            // Queued: it never started, so it ends here.
+            queue.removeAll { $0 == id }
+            queueHead = min(queueHead, queue.count)
+            running += 1  // balanced by finished()
+            let result = RunResult(
+                id: id, workflow: run.request.workflow, status: .cancelled, output: nil, outputs: [:], records: [],
+                totals: RunTotals(), duration: 0, error: PurserError(.cancelled, "cancelled before it started"),
+                estimate: nil, observations: RunObservations())
+            await finished(id, result: result, saveSummary: true)
+        }
+        return true
+    }
+
+    // MARK: Restart and shutdown
+
+    /// Starts again every run the ledger file says was accepted and never ended (after a
+    /// graceful stop or a crash), oldest first, under their own ids. Returns how many.
+    @discardableResult
+    public func resumeUnfinished() async throws -> Int {
+        let unfinished = try ledger.unfinishedSubmissions()
+        for submission in unfinished {
+            do {
+                let request = try RunRequest(submission: submission)
+                let graph = try graph(named: request.workflow)
+                if let key = request.idempotencyKey { byKey[key] = submission.id }
+                logger.info("resuming run \(submission.id) of \(request.workflow)")
+                metrics.resumed()
+                _ = try? await admit(LiveRun(request: request, submission: submission, graph: graph))
+            } catch {
+                logger.error("cannot resume run \(submission.id): \(error)")
+                let failed = RunResult(
+                    id: submission.id, workflow: submission.workflow, status: .failed, output: nil, outputs: [:],
+                    records: [], totals: RunTotals(), duration: 0,
+                    error: PurserError(.internal, "could not be resumed: \(error.description)"), estimate: nil,
+                    observations: RunObservations())
+                try? await ledger.finishSubmission(failed)
+            }
+        }
+        return unfinished.count
+    }
+
+    /// Stops taking runs, gives running ones `grace` to finish, then cancels the rest; those
+    /// (and queued ones) stay unfinished in the ledger file and resume on the next start.
+    public func drain(grace: Duration) async {
+        draining = true
+        logger.info("draining: \(running) running, \(live.count - running) queued; grace \(grace)")
+        let deadline = Task {
+            try? await Task.sleep(for: grace)
+            guard !Task.isCancelled else { return }
+            self.cancelAll()
+        }
+        await waitUntilIdle()
+        deadline.cancel()
+    }
+
+    /// Cancels every running run (for the end of a drain's grace period).
+    private func cancelAll() {
+        let left = states.values.compactMap(\.handle)
+        guard !left.isEmpty else { return }
+        logger.info("cancelling \(left.count) runs still going after the grace period; they resume on restart")
+        for handle in left { handle.cancel() }
+    }
+
+    private func waitUntilIdle() async {
+        guard running > 0 else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+}
+
+/// A run accepted and not ended: what `GET /v1/runs/{id}` shows of it.
+public struct LiveRunView: Sendable {
+    public var id: RunID
+    public var request: RunRequest
+    public var status: RunStatus
+    public var submittedAt: Date
+    public var steps: [StepRecord]
+    public var estimate: RunEstimate?
+}
+
+extension RunResult {
+    /// The run store's summary of a result that never went through the engine's own saving.
+    func summary(input: JSONValue, tags: [String: String]) -> RunSummary {
+        RunSummary(
+            id: id, workflow: workflow, status: status, input: input, tags: tags, startedAt: Date(), endedAt: Date(),
+            totals: totals, output: output, error: error)
+    }
+}
