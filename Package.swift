@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),
         .testTarget(
             name: "PurserServerTests",
-            dependencies: ["PurserServer", "PurserClient", "PurserSQLite", "PurserConfig", "PurserTestKit"],
+            dependencies: ["PurserServer", "PurserClient", "PurserSQLite", "PurserConfig", "PurserTestKit", "Workflows"],
             resources: [.copy("validate_openapi.py")]
         ),
         .testTarget(name: "PurserSQLiteTests", dependencies: ["PurserSQLite", "Purser", "PurserTestKit"]),

@@ -165,3 +165,32 @@ extension SQLiteLedger {
         }
     }
 }
+
+/// One settled call of a run, as the ledger recorded it.
+public struct RunCharge: Sendable, Hashable {
+    public var stepKey: String
+    public var tierID: String
+    public var cost: Money
+    /// Settled by reconciliation after its process died, at its reserved amount.
+    public var reconciled: Bool
+}
+
+extension SQLiteLedger {
+    /// Every settled call of a run, in the order they were settled.
+    public func charges(ofRun runID: RunID) async throws -> [RunCharge] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.step_key, r.tier_id, s.amount_micros, s.flag
+                    FROM entry s JOIN entry r ON s.reservation_id = r.id
+                    WHERE s.kind = 'settle' AND r.run_id = ? ORDER BY s.id
+                    """, arguments: [runID.rawValue]
+            ).map { row in
+                RunCharge(
+                    stepKey: row["step_key"] ?? "", tierID: row["tier_id"] ?? "", cost: Money(micros: row["amount_micros"]),
+                    reconciled: (row["flag"] as String?) != nil)
+            }
+        }
+    }
+}
