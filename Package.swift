@@ -69,6 +69,7 @@ let package = Package(
                 "PurserServer", "PurserClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/PurserCLI"
         ),
@@ -129,7 +130,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "ServerBenchmarks",
-            dependencies: ["PurserServer", "PurserClient", "Purser"],
+            dependencies: [
+                "PurserServer", "PurserClient", "Purser", "PurserConfig", "PurserSQLite", "Workflows",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/Server"
         ),
         .testTarget(name: "PurserTests", dependencies: ["Purser", "PurserTestKit"]),

@@ -92,7 +92,8 @@ struct AuthTokenCreateCommand: ParsableCommand {
 /// `purser auth token list`
 struct AuthTokenListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the tokens: name, role, when created, and the start of the hash (never secrets).")
+        commandName: "list",
+        abstract: "List the tokens: name, role, when created, and the start of the hash (never secrets).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -129,13 +130,13 @@ struct AuthTokenRevokeCommand: ParsableCommand {
     func run() throws {
         do throws(CLIFailure) {
             let file = ConfigurationFile(directory: global.dataDirectory)
+            let unknown = CLIFailure(
+                message: "there is no token named '\(name)' (see `purser auth token list`)", exitCode: ExitCodes.notFound)
+            // No file (perhaps no data directory either): nothing to revoke, and nothing to lock.
+            guard file.exists else { throw unknown }
             let remaining = try file.withExclusiveLock { () throws(CLIFailure) -> Int in
                 let tokens = try file.load().auth.tokens
-                guard tokens.contains(where: { $0.name == name }) else {
-                    throw CLIFailure(
-                        message: "there is no token named '\(name)' (see `purser auth token list`)",
-                        exitCode: ExitCodes.notFound)
-                }
+                guard tokens.contains(where: { $0.name == name }) else { throw unknown }
                 let kept = tokens.filter { $0.name != name }
                 try file.writeTokens(kept)
                 return kept.count

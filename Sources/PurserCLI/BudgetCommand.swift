@@ -22,7 +22,7 @@ struct BudgetCommand: AsyncParsableCommand {
 }
 
 /// `purser budget set SCOPE --period P --limit AMOUNT ...`
-struct BudgetSetCommand: ParsableCommand {
+struct BudgetSetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "Set (or replace) the budget of a scope and period.")
 
@@ -58,9 +58,30 @@ struct BudgetSetCommand: ParsableCommand {
     @Flag(help: "Print the change as one JSON document.")
     var json = false
 
-    func run() throws {
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
         do throws(CLIFailure) {
             let budget = try parsedBudget()
+            if let server = try ServerConnection.detect(global, connection) {
+                var body: [String: JSONValue] = [
+                    "period": .string(budget.period.rawValue), "policy": .string(budget.policy.rawValue),
+                    "admission": .string(budget.admission.rawValue),
+                ]
+                if let limit = budget.limit { body["limit"] = .string(limit.description) }
+                if let tokens = budget.tokenLimit { body["tokens"] = .number(Double(tokens)) }
+                if let soft = budget.softThresholdPercent { body["soft"] = .number(Double(soft)) }
+                if let reason { body["reason"] = .string(reason) }
+                if actor != nil {
+                    Terminal.standardError.write("note: the server records its token's name as the actor, not --actor\n")
+                }
+                let answer = try await server.send(
+                    .PUT, "/v1/budgets/\(ServerConnection.encoded(budget.scope.description))", json: .object(body),
+                    as: BudgetSetAnswer.self)
+                await server.close()
+                report(answer.change)
+                return
+            }
             let ledger = try LedgerFile.open(global.dataDirectory)
             let change: BudgetChange
             do {
@@ -68,13 +89,17 @@ struct BudgetSetCommand: ParsableCommand {
             } catch {
                 throw CLIFailure(message: "cannot set the budget: \(error)", exitCode: ExitCodes.internal)
             }
-            if json {
-                Terminal.standardOutput.write(BudgetReport.json(change) + "\n")
-            } else {
-                Terminal.standardOutput.write(BudgetReport.describe(change) + "\n")
-            }
+            report(change)
         } catch {
             Self.exit(with: error)
+        }
+    }
+
+    private func report(_ change: BudgetChange) {
+        if json {
+            Terminal.standardOutput.write(BudgetReport.json(change) + "\n")
+        } else {
+            Terminal.standardOutput.write(BudgetReport.describe(change) + "\n")
         }
     }
 
@@ -108,7 +133,7 @@ struct BudgetSetCommand: ParsableCommand {
 }
 
 /// `purser budget list`
-struct BudgetListCommand: ParsableCommand {
+struct BudgetListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "Every budget with its limit, spent, reserved and left for the current period.")
 
@@ -117,9 +142,17 @@ struct BudgetListCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
-    func run() throws {
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
         do throws(CLIFailure) {
-            let statuses = try LedgerFile.read(global.dataDirectory, "the budgets") { try $0.budgetStatuses() }
+            let statuses: [BudgetStatus]
+            if let server = try ServerConnection.detect(global, connection) {
+                let answer = try await server.fetch("/v1/budgets", as: [String: [BudgetStatus]].self)
+                statuses = answer["budgets"] ?? []
+            } else {
+                statuses = try LedgerFile.read(global.dataDirectory, "the budgets") { try $0.budgetStatuses() }
+            }
             Terminal.standardOutput.write(json ? BudgetReport.json(statuses) + "\n" : BudgetReport.table(statuses))
         } catch {
             Self.exit(with: error)
@@ -128,7 +161,7 @@ struct BudgetListCommand: ParsableCommand {
 }
 
 /// `purser budget history`
-struct BudgetHistoryCommand: ParsableCommand {
+struct BudgetHistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "The audit log: every budget change, who made it, when, from what to what, and why.")
 
@@ -137,9 +170,16 @@ struct BudgetHistoryCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
-    func run() throws {
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
         do throws(CLIFailure) {
-            let changes = try LedgerFile.read(global.dataDirectory, "the budget history") { try $0.history() }
+            let changes: [BudgetChange]
+            if let server = try ServerConnection.detect(global, connection) {
+                changes = try await server.fetch("/v1/budgets/history", as: [String: [BudgetChange]].self)["changes"] ?? []
+            } else {
+                changes = try LedgerFile.read(global.dataDirectory, "the budget history") { try $0.history() }
+            }
             Terminal.standardOutput.write(json ? BudgetReport.json(changes) + "\n" : BudgetReport.history(changes))
         } catch {
             Self.exit(with: error)
@@ -148,7 +188,7 @@ struct BudgetHistoryCommand: ParsableCommand {
 }
 
 /// `purser budget remove SCOPE --period P`
-struct BudgetRemoveCommand: ParsableCommand {
+struct BudgetRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a budget (audited).")
 
     @OptionGroup var global: GlobalOptions
@@ -165,7 +205,9 @@ struct BudgetRemoveCommand: ParsableCommand {
     @Option(help: "Who, for the audit log (default: the login name).")
     var actor: String?
 
-    func run() throws {
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
         do throws(CLIFailure) {
             let parsedScope: BudgetScope
             let parsedPeriod: BudgetPeriod
@@ -174,6 +216,14 @@ struct BudgetRemoveCommand: ParsableCommand {
                 parsedPeriod = try BudgetPeriod(parsing: period)
             } catch {
                 throw CLIFailure(message: error.message, exitCode: ExitCodes.invalidInput)
+            }
+            if let server = try ServerConnection.detect(global, connection) {
+                var path = "/v1/budgets/\(ServerConnection.encoded(parsedScope.description))?period=\(parsedPeriod.rawValue)"
+                if let reason { path += "&reason=\(ServerConnection.encoded(reason))" }
+                _ = try await server.send(.DELETE, path)
+                await server.close()
+                Terminal.standardOutput.write("removed \(parsedScope)/\(parsedPeriod.rawValue)\n")
+                return
             }
             let ledger = try LedgerFile.open(global.dataDirectory)
             guard (try? ledger.budget(scope: parsedScope, period: parsedPeriod)) ?? nil != nil else {
@@ -195,7 +245,7 @@ struct BudgetRemoveCommand: ParsableCommand {
 }
 
 /// `purser budget alerts`
-struct BudgetAlertsCommand: ParsableCommand {
+struct BudgetAlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts", abstract: "Soft thresholds crossed and hard caps hit, oldest first.")
 
@@ -204,9 +254,16 @@ struct BudgetAlertsCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of text.")
     var json = false
 
-    func run() throws {
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
         do throws(CLIFailure) {
-            let alerts = try LedgerFile.read(global.dataDirectory, "the alerts") { try $0.alerts() }
+            let alerts: [StoredAlert]
+            if let server = try ServerConnection.detect(global, connection) {
+                alerts = try await server.fetch("/v1/alerts", as: [String: [StoredAlert]].self)["alerts"] ?? []
+            } else {
+                alerts = try LedgerFile.read(global.dataDirectory, "the alerts") { try $0.alerts() }
+            }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(alerts) + "\n")
             } else {
@@ -219,4 +276,10 @@ struct BudgetAlertsCommand: ParsableCommand {
             Self.exit(with: error)
         }
     }
+}
+
+/// What `PUT /v1/budgets/{scope}` answers.
+struct BudgetSetAnswer: Decodable {
+    var change: BudgetChange
+    var status: BudgetStatus?
 }

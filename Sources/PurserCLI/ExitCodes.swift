@@ -15,7 +15,10 @@ public enum ExitCodes {
     /// The model provider failed after retries, or no tier meets a step's needs.
     public static let providerFailure: Int32 = 69
     public static let `internal`: Int32 = 70
+    /// A budget refused the run or a call, or the server's run queue is full (try again later).
     public static let budgetExceeded: Int32 = 75
+    /// The server refused the token: unknown, revoked, or of a role that may not do this (EX_NOPERM).
+    public static let noPermission: Int32 = 77
     /// `purser.yaml` is invalid, or names tiers this build cannot call (sysexits' EX_CONFIG).
     public static let configuration: Int32 = 78
     /// Interrupted (SIGINT) and cancelled cleanly.

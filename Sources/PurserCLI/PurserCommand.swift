@@ -8,11 +8,12 @@ public struct PurserCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 success; 1 the run failed at a step; 64 usage error; 65 invalid input or workflow; \
             66 not found; 69 provider failure or no tier meets a step's needs; 70 internal error; \
-            75 budget exceeded; 78 invalid configuration (purser.yaml); 130 cancelled.
+            75 budget exceeded (or the server's queue is full); 77 the server refused the token; 78 invalid configuration (purser.yaml); 130 cancelled.
             """,
         subcommands: [
             WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TiersCommand.self, BudgetCommand.self,
-            SpendCommand.self, TokenizeCommand.self, ServeCommand.self,
+            SpendCommand.self, TokenizeCommand.self, ServeCommand.self, RunsCommand.self,
+            AuthCommand.self,
         ]
     )
 

@@ -43,6 +43,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Serve every catalog tier with the simulator, at its own prices and latencies (no real calls).")
     var simulate = false
 
+    @OptionGroup var connection: ConnectionOptions
+
     func validate() throws {
         guard maxConcurrency >= 1 else { throw ValidationError("--max-concurrency must be at least 1") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -89,6 +91,9 @@ struct RunCommand: AsyncParsableCommand {
     private func execute() async throws -> Int32 {
         let definition = try WorkflowCatalog.workflow(named: workflow)
         let runInput = try input.map(InputReader.read) ?? definition.exampleInput
+        if let server = try ServerConnection.detect(global, connection) {
+            return try await executeOnServer(server, input: runInput)
+        }
         let store = HistoryStore(directory: global.dataDirectory)
         let engine = try EngineFactory.makeEngine(
             speed: try parsedSpeed(), history: try store.load(), dataDirectory: global.dataDirectory, simulate: simulate,
@@ -115,9 +120,47 @@ struct RunCommand: AsyncParsableCommand {
         for await event in handle.events { progress.handle(event) }
         let result = await handle.result()
         try store.learn(from: result)
+        return report(result)
+    }
 
+    /// Runs on the server listening on the data directory's socket: triggers the run, follows
+    /// its event stream, and prints the same report. Ctrl-C cancels the run on the server.
+    /// The server's own settings (simulator speed, timeouts) apply, not this command's.
+    private func executeOnServer(_ server: ServerConnection, input: JSONValue) async throws -> Int32 {
+        if simulate {
+            Terminal.standardError.write("note: --simulate has no effect on a server; `purser serve --simulate` sets it\n")
+        }
+        var body: [String: JSONValue] = ["workflow": .string(workflow), "input": input]
+        let tags = try parsedTags()
+        if !tags.isEmpty { body["tags"] = .object(tags.mapValues(JSONValue.string)) }
+        let accepted = try await server.send(.POST, "/v1/runs", json: .object(body))
+        guard let id = (try? accepted.json())?["id"]?.stringValue else {
+            throw CLIFailure(message: "the server accepted the run but did not say its id", exitCode: ExitCodes.internal)
+        }
+        let client = server.client
+        let interrupt = InterruptHandler {
+            Task { _ = try? await client.send(.POST, "/v1/runs/\(ServerConnection.encoded(id))/cancel") }
+        }
+        defer { interrupt.stop() }
+        if !json { Terminal.standardError.write("running \(workflow) as \(id) on \(server.socketPath)\n") }
+        var progress = ProgressReporter(enabled: !json && Terminal.standardError.isInteractive, announce: false)
+        do {
+            let (_, events) = try await client.events("/v1/runs/\(ServerConnection.encoded(id))/events")
+            for try await message in events {
+                if let event = RemoteRun.event(message) { progress.handle(event) }
+            }
+        } catch {
+            throw CLIFailure(message: "lost the server's event stream: \(error)", exitCode: ExitCodes.providerFailure)
+        }
+        let view = try await server.send(.GET, "/v1/runs/\(ServerConnection.encoded(id))", as: RemoteRun.View.self)
+        await server.close()
+        return report(view.result)
+    }
+
+    /// Prints the result (text or JSON) and returns the exit code it calls for.
+    private func report(_ result: RunResult) -> Int32 {
         if json {
-            let document = try JSONValue.encoding(result)
+            let document = (try? JSONValue.encoding(result)) ?? .null
             Terminal.standardOutput.write(document.prettyJSON + "\n")
         } else {
             Terminal.standardOutput.write(RunReport.render(result, explain: explain))

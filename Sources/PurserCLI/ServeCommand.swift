@@ -80,7 +80,11 @@ struct ServeCommand: AsyncParsableCommand {
         let file = ConfigurationFile(directory: directory)
         var configuration = try file.load()
         if configuration.auth.tokens.isEmpty {
-            try AdminToken.create(in: directory, configuration: file)
+            try file.withExclusiveLock { () throws(CLIFailure) in
+                // Another command may have created a token meanwhile.
+                guard try file.load().auth.tokens.isEmpty else { return }
+                try AdminToken.create(in: directory, configuration: file)
+            }
             logger.notice("no API tokens were configured: created an admin token; its secret is in \(directory.file(APITokens.adminTokenFileName).path)")
             configuration = try file.load()
         }

@@ -4,7 +4,7 @@ import Purser
 import PurserSQLite
 
 /// `purser spend`: what was spent, grouped, with cost per run and per successful run.
-struct SpendCommand: ParsableCommand {
+struct SpendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spend",
         abstract: "Report spend by workflow, tag, tier or day, with cost per run and per successful run.",
@@ -32,7 +32,9 @@ struct SpendCommand: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
-    func run() throws {
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
         do throws(CLIFailure) {
             let grouping: SpendGrouping
             do { grouping = try SpendGrouping(parsing: by) } catch {
@@ -42,7 +44,17 @@ struct SpendCommand: ParsableCommand {
             do { window = try SpendWindow(from: from, to: to, fromName: "--from", toName: "--to") } catch {
                 throw CLIFailure(message: error.message, exitCode: ExitCodes.invalidInput)
             }
-            let rows = try LedgerFile.read(global.dataDirectory, "spend") { try $0.spend(by: grouping, from: window.start, to: window.end) }
+            let rows: [SpendRow]
+            if let server = try ServerConnection.detect(global, connection) {
+                var query = "by=\(ServerConnection.encoded(by))"
+                if let from { query += "&from=\(ServerConnection.encoded(from))" }
+                if let to { query += "&to=\(ServerConnection.encoded(to))" }
+                rows = try await server.fetch("/v1/spend?\(query)", as: [String: [SpendRow]].self)["rows"] ?? []
+            } else {
+                rows = try LedgerFile.read(global.dataDirectory, "spend") {
+                    try $0.spend(by: grouping, from: window.start, to: window.end)
+                }
+            }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(rows) + "\n")
             } else if csv {

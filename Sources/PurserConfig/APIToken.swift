@@ -34,7 +34,8 @@ public struct APIToken: Sendable, Hashable {
             return "a token name must be at most \(maximumNameLength) characters, got \(name.unicodeScalars.count)"
         }
         guard name.unicodeScalars.allSatisfy(isNameCharacter), first != ".", first != "_", first != "-" else {
-            return "'\(name)' is not a valid token name: use letters, digits, '.', '_' and '-', starting with a letter or digit"
+            return "'\(name)' is not a valid token name: use letters, digits, '.', '_' and '-', "
+                + "starting with a letter or digit"
         }
         return nil
     }

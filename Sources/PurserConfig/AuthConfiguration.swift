@@ -53,7 +53,9 @@ public struct AuthConfiguration: Sendable, Hashable {
         for (index, token) in tokens.enumerated() {
             func fail(_ field: String, _ message: String, duplicateOf: Int? = nil) {
                 problems.append(
-                    .init(tokenIndex: index, tokenName: token.name, field: field, message: message, duplicateOf: duplicateOf))
+                    .init(
+                        tokenIndex: index, tokenName: token.name, field: field, message: message,
+                        duplicateOf: duplicateOf))
             }
             if let problem = APIToken.problem(withName: token.name) {
                 fail("name", problem)
@@ -65,7 +67,8 @@ public struct AuthConfiguration: Sendable, Hashable {
             if !APITokens.isHash(token.hash) {
                 fail(
                     "sha256",
-                    "expected the token's SHA-256 as 64 lowercase hex digits, got '\(token.hash)' (\(token.hash.count) characters)")
+                    "expected the token's SHA-256 as 64 lowercase hex digits, got '\(token.hash)' "
+                        + "(\(token.hash.count) characters)")
             } else if let first = firstByHash[token.hash] {
                 // One secret under two names would make the caller (and its role) ambiguous.
                 fail("sha256", "duplicate sha256: two tokens with one secret", duplicateOf: first)

@@ -50,9 +50,10 @@ public enum AuthSectionWriter {
             index = end
         }
         if !kept.isEmpty {
-            if !kept.hasSuffix("\n") { kept += "\n" }
+            // Byte-wise: "\r\n" is a single Character, which `hasSuffix("\n")` would not see.
+            if kept.utf8.last != UInt8(ascii: "\n") { kept += "\n" }
             // One blank line between what was there and the block.
-            if !kept.hasSuffix("\n\n"), !kept.hasSuffix("\n\r\n"), kept != "\n" { kept += "\n" }
+            if !endsWithBlankLine(kept) { kept += "\n" }
         }
         return kept + section(tokens)
     }
@@ -109,6 +110,12 @@ public enum AuthSectionWriter {
             start = end
         }
         return lines
+    }
+
+    /// Whether the last line of `text` (which ends with "\n") has nothing but spaces.
+    private static func endsWithBlankLine(_ text: String) -> Bool {
+        let lastLine = text.utf8.dropLast().reversed().prefix { $0 != UInt8(ascii: "\n") }
+        return lastLine.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
     }
 
     private static func isAuthHeader(_ line: Substring) -> Bool {

@@ -3,10 +3,10 @@ import Yams
 
 extension ConfigurationSection {
     /// `auth:`, the API tokens: `tokens:`, a list of name, role, sha256 and created, in the
-    /// schema ``AuthSectionWriter`` writes.
+    /// schema ``AuthSectionWriter`` writes. No list (or an empty one) is no tokens.
     static let auth = ConfigurationSection(key: "auth") { node, path, reader, configuration in
         guard let map = reader.mapping(node, at: path, keys: ["tokens"]),
-            let items = reader.field("tokens", in: map, { $0.sequence($1, at: $2) })
+            let items = reader.field("tokens", in: map, required: false, { $0.sequence($1, at: $2) })
         else { return }
         let tokensPath = path.appending("tokens")
         let decoded = items.enumerated().map { index, item in

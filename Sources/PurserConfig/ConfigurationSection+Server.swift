@@ -13,19 +13,36 @@ extension ConfigurationSection {
         ]
         guard let map = reader.mapping(node, at: path, keys: keys) else { return }
         var server = ServerConfiguration()
-        server.socket = reader.field("socket", in: map, required: false) { ServerSection.socketPath($1, at: $2, reader: &$0) }
+        server.socket = reader.field("socket", in: map, required: false) {
+            ServerSection.socketPath($1, at: $2, reader: &$0)
+        }
         server.socketGroup = reader.field("socket_group", in: map, required: false) {
             ServerSection.group($1, at: $2, reader: &$0)
         }
-        server.listen = reader.field("listen", in: map, required: false) { ServerSection.listen($1, at: $2, reader: &$0) }
-        func limit(_ key: String, example: String, _ reader: inout YAMLReader) -> Int? {
-            reader.field(key, in: map, required: false) { ServerSection.limit($1, at: $2, example: example, reader: &$0) }
+        server.listen = reader.field("listen", in: map, required: false) {
+            ServerSection.listen($1, at: $2, reader: &$0)
         }
-        if let value = limit("max_body_bytes", example: "1048576", &reader) { server.maxBodyBytes = value }
-        if let value = limit("max_active_runs", example: "256", &reader) { server.maxActiveRuns = value }
-        if let value = limit("max_queued_runs", example: "4096", &reader) { server.maxQueuedRuns = value }
-        if let value = limit("idle_timeout_seconds", example: "30", &reader) { server.idleTimeoutSeconds = value }
-        if let value = limit("shutdown_grace_seconds", example: "10", &reader) { server.shutdownGraceSeconds = value }
+        func limit(_ key: String, _ range: ClosedRange<Int>, example: String, _ reader: inout YAMLReader) -> Int? {
+            reader.field(key, in: map, required: false) {
+                ServerSection.limit($1, at: $2, in: range, example: example, reader: &$0)
+            }
+        }
+        typealias Server = ServerConfiguration
+        if let value = limit("max_body_bytes", Server.maxBodyBytesRange, example: "1048576", &reader) {
+            server.maxBodyBytes = value
+        }
+        if let value = limit("max_active_runs", Server.maxActiveRunsRange, example: "256", &reader) {
+            server.maxActiveRuns = value
+        }
+        if let value = limit("max_queued_runs", Server.maxQueuedRunsRange, example: "4096", &reader) {
+            server.maxQueuedRuns = value
+        }
+        if let value = limit("idle_timeout_seconds", Server.idleTimeoutSecondsRange, example: "30", &reader) {
+            server.idleTimeoutSeconds = value
+        }
+        if let value = limit("shutdown_grace_seconds", Server.shutdownGraceSecondsRange, example: "10", &reader) {
+            server.shutdownGraceSeconds = value
+        }
         configuration.server = server
     }
 }
@@ -38,7 +55,8 @@ enum ServerSection {
     static func socketPath(_ node: YAMLNode, at path: ConfigKeyPath, reader: inout YAMLReader) -> String? {
         guard let text = reader.string(node, at: path) else { return nil }
         if text.isEmpty || text.hasSuffix("/") || text.utf8.contains(0) {
-            reader.report("expected the socket file's path, such as /run/purser/purser.sock, got '\(text)'", at: path, node: node)
+            reader.report(
+                "expected the socket file's path, such as /run/purser/purser.sock, got '\(text)'", at: path, node: node)
             return nil
         }
         // A relative path's length depends on the data directory; the server checks that one.
@@ -63,18 +81,14 @@ enum ServerSection {
                 }
             }
         guard valid else {
-            reader.report("expected a group name such as purser (or a numeric group id), got '\(text)'", at: path, node: node)
+            reader.report(
+                "expected a group name such as purser (or a numeric group id), got '\(text)'", at: path, node: node)
             return nil
         }
         return text
     }
 
     static func listen(_ node: YAMLNode, at path: ConfigKeyPath, reader: inout YAMLReader) -> String? {
-        if case .sequence = node {
-            // `listen: [::1]:8088` unquoted is YAML for a list.
-            reader.report("expected an address such as 127.0.0.1:8088, got a list (quote an IPv6 address: \"[::1]:8088\")", at: path, node: node)
-            return nil
-        }
         guard let text = reader.string(node, at: path) else { return nil }
         do {
             _ = try LoopbackAddress(parsing: text)
@@ -85,13 +99,13 @@ enum ServerSection {
         }
     }
 
-    static func limit(_ node: YAMLNode, at path: ConfigKeyPath, example: String, reader: inout YAMLReader) -> Int? {
+    /// A whole number within `range`.
+    static func limit(
+        _ node: YAMLNode, at path: ConfigKeyPath, in range: ClosedRange<Int>, example: String, reader: inout YAMLReader
+    ) -> Int? {
         guard let value = reader.integer(node, at: path, example: example) else { return nil }
-        let key = path.description.split(separator: ".").last.map(String.init) ?? ""
-        guard let range = ServerConfiguration.ranges[key] else { return value }
         guard range.contains(value) else {
-            reader.report(
-                "must be from \(range.lowerBound) to \(range.upperBound), got \(value)", at: path, node: node)
+            reader.report("must be from \(range.lowerBound) to \(range.upperBound), got \(value)", at: path, node: node)
             return nil
         }
         return value

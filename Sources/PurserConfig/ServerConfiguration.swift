@@ -3,7 +3,7 @@ import Foundation
 /// How `purser serve` listens and how much it takes on: `purser.yaml`'s `server:` section.
 ///
 /// Every field has a default, so a deployment writes only what it changes. The loader checks
-/// each value's range (``ranges``); the server trusts what it is given.
+/// each value's range (``maxBodyBytesRange`` and the like); the server trusts what it is given.
 public struct ServerConfiguration: Sendable, Hashable {
     /// The Unix socket's path; `nil` is `purser.sock` in the data directory, and a relative
     /// path is relative to the data directory (``socketPath(dataDirectory:)``).
@@ -62,13 +62,13 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var idleTimeout: Duration { .seconds(idleTimeoutSeconds) }
     public var shutdownGrace: Duration { .seconds(shutdownGraceSeconds) }
 
-    /// The values each limit may take: at least enough to work, at most what one process can
-    /// sensibly hold (a bigger number is a typo, not a plan).
-    static let ranges: [String: ClosedRange<Int>] = [
-        "max_body_bytes": 1_024...1_073_741_824,
-        "max_active_runs": 1...100_000,
-        "max_queued_runs": 1...10_000_000,
-        "idle_timeout_seconds": 1...3_600,
-        "shutdown_grace_seconds": 1...3_600,
-    ]
+    // MARK: Ranges
+
+    // The values each limit may take: at least enough to work, at most what one process can
+    // sensibly hold (a bigger number is a typo, not a plan). The loader reports anything else.
+    public static let maxBodyBytesRange = 1_024...1_073_741_824
+    public static let maxActiveRunsRange = 1...100_000
+    public static let maxQueuedRunsRange = 1...10_000_000
+    public static let idleTimeoutSecondsRange = 1...3_600
+    public static let shutdownGraceSecondsRange = 1...3_600
 }

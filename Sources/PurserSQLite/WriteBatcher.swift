@@ -1,3 +1,4 @@
+import Dispatch
 internal import GRDB
 import Synchronization
 
@@ -10,8 +11,8 @@ import Synchronization
 ///
 /// No thread hop when nobody competes: the first caller runs its operation on its own thread,
 /// as one transaction, and returns. Callers that arrive meanwhile queue up and suspend (their
-/// threads stay free); when the first caller is done, a drainer task takes the queue a batch at
-/// a time until it is empty. The SQLite work itself is synchronous and blocks the thread it
+/// threads stay free); when the first caller is done, a drainer on a dispatch queue of its own
+/// takes the queue a batch at a time until it is empty. The SQLite work itself is synchronous and blocks the thread it
 /// runs on for the length of a transaction (and, if another process holds the write lock, up
 /// to the busy timeout).
 final class WriteBatcher: Sendable {
@@ -32,6 +33,7 @@ final class WriteBatcher: Sendable {
 
     private let pool: DatabasePool
     private let state = Mutex(State())
+    private let drainer = DispatchQueue(label: "purser.ledger.group-commit")
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -68,8 +70,10 @@ final class WriteBatcher: Sendable {
                 if state.queue.isEmpty { state.draining = false }
                 return !state.queue.isEmpty
             }
-            // Hand the queue to a drainer, so this caller returns now.
-            if more { Task.detached { self.drain() } }
+            // Hand the queue to a drainer, so this caller returns now. The drainer is a thread
+            // of its own, not a task: SQLite blocks the thread it runs on, and the cooperative
+            // pool has only one thread per core for all the engine's work.
+            if more { drainer.async { self.drain() } }
         }
     }
 

@@ -86,17 +86,10 @@ extension PurserAPI {
     func view(of id: RunID) async throws(APIProblem) -> RunView {
         if let live = await manager.liveView(of: id) { return RunView(live: live) }
         let ledger = ledger
-        let submission = try await Self.storage { try await ledger.submission(id) }
-        let summary = try await Self.storage { try await ledger.run(id) }
-        if let submission, let result = submission.result {
-            return RunView(submission: submission, result: result, summary: summary)
+        guard let stored = try await Self.storage({ try await RunView.stored(id, in: ledger) }) else {
+            throw APIProblem.notFound("unknown_run", "no run \(id)")
         }
-        if let summary {
-            let journal = try await Self.storage { try await ledger.entries(for: id) }
-            let steps = journal.values.map(\.record).sorted { $0.startedAt < $1.startedAt }
-            return RunView(summary: summary, steps: steps)
-        }
-        throw APIProblem.notFound("unknown_run", "no run \(id)")
+        return stored
     }
 
     static func runID(_ context: PurserRequestContext) throws(APIProblem) -> RunID {

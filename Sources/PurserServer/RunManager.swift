@@ -18,10 +18,13 @@ public actor RunManager {
         let submission: Submission
         let events = RunEventLog()
         let graph: WorkflowGraph
-        init(request: RunRequest, submission: Submission, graph: WorkflowGraph) {
+        /// Accepted by an earlier server process: its journal may hold finished steps.
+        let resumed: Bool
+        init(request: RunRequest, submission: Submission, graph: WorkflowGraph, resumed: Bool = false) {
             self.request = request
             self.submission = submission
             self.graph = graph
+            self.resumed = resumed
         }
     }
 
@@ -193,7 +196,8 @@ public actor RunManager {
         let handle: RunHandle
         do {
             handle = try await engine.start(
-                run.graph, input: run.request.input, options: RunOptions(runID: id, tags: run.request.tags))
+                run.graph, input: run.request.input,
+                options: RunOptions(runID: id, tags: run.request.tags, replaysJournal: run.resumed))
         } catch {
             // Refused before anything ran: recorded as a failed run, so it is not resumed.
             let failed = RunResult(
@@ -319,7 +323,7 @@ public actor RunManager {
                 if let key = request.idempotencyKey { byKey[key] = submission.id }
                 logger.info("resuming run \(submission.id) of \(request.workflow)")
                 metrics.resumed()
-                _ = try? await admit(LiveRun(request: request, submission: submission, graph: graph))
+                _ = try? await admit(LiveRun(request: request, submission: submission, graph: graph, resumed: true))
             } catch {
                 logger.error("cannot resume run \(submission.id): \(error)")
                 let failed = RunResult(

@@ -5,7 +5,7 @@ import PurserSQLite
 /// A run as the API shows it (`GET /v1/runs/{id}`, `POST /v1/runs?wait=true`): its status and
 /// output, every step with its tier, routing decision, tokens, cost, latency and attempts, its
 /// spend, and its estimate beside what it actually cost.
-struct RunView: Encodable, Sendable {
+public struct RunView: Encodable, Sendable {
     var id: RunID
     var workflow: String
     var status: RunStatus
@@ -39,6 +39,20 @@ struct RunView: Encodable, Sendable {
             withinP95 = actual <= estimate.cost.p95
             withinWorst = actual <= estimate.cost.worst
         }
+    }
+
+    /// A run from the ledger file: the result the server recorded, or (for a run the CLI ran,
+    /// or one still going in another process) its summary and journaled steps; `nil` if unknown.
+    public static func stored(_ id: RunID, in ledger: SQLiteLedger) async throws -> RunView? {
+        let submission = try await ledger.submission(id)
+        let summary = try await ledger.run(id)
+        if let submission, let result = submission.result {
+            return RunView(submission: submission, result: result, summary: summary)
+        }
+        guard let summary else { return nil }
+        let journal = try await ledger.entries(for: id)
+        let steps = journal.values.map(\.record).sorted { $0.startedAt < $1.startedAt }
+        return RunView(summary: summary, steps: steps)
     }
 
     /// A run that has not ended.

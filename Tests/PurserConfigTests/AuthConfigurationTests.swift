@@ -36,7 +36,6 @@ struct AuthConfigurationTests {
     @Test func hashesAreSHA256InLowercaseHex() {
         #expect(APITokens.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(APITokens.hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(APITokens.hash("é") == "4b28bd4c7c8ded8c1e0a2b7e4a05c0bb5b94e7d1a36cd1e81e5a18c2c2c9c6e4" || APITokens.hash("é").count == 64)
     }
 
     @Test func generatedSecretsArePrefixed43CharacterBase64URLAndUnique() {
@@ -51,9 +50,8 @@ struct AuthConfigurationTests {
             seen.insert(secret)
         }
         #expect(seen.count == 2_000)
-        // 256 random bits: the 43rd character holds the last 4 bits and 2 zero bits, so it is
-        // one of 16 characters; the others take all 64 over many secrets.
-        let firstCharacters = Set(seen.map { $0.dropFirst(7).first! })
+        // Random bits: over 2,000 secrets the first character takes (nearly) all 64 values.
+        let firstCharacters = Set(seen.compactMap { $0.dropFirst(7).first })
         #expect(firstCharacters.count > 50)
     }
 
@@ -125,9 +123,8 @@ struct AuthConfigurationTests {
         #expect(auth.token(forBearer: "purser_finance")?.name == "finance-reports")
     }
 
-    @Test(arguments: ["", "tiers:\n  - id: x\n" + "    provider: simulator\n".prefix(0), "auth:\n", "auth:\n  tokens: []\n", "auth:\n  tokens: ~\n"])
+    @Test(arguments: ["", "# nothing\n", "auth:\n", "auth: {}\n", "auth:\n  tokens: []\n", "auth:\n  tokens:\n"])
     func noTokensByDefault(yaml: String) throws {
-        guard !yaml.hasPrefix("tiers") else { return }
         #expect(try ConfigurationLoader.parse(yaml: yaml).auth == .empty)
     }
 
@@ -161,7 +158,8 @@ struct AuthConfigurationTests {
         ("      role: service", "      role: service\n      scope: all",
          "purser.yaml:5: auth.tokens[0].scope: unknown key (known: name, role, sha256, created)"),
         ("      role: service", "      rol: service",
-         "purser.yaml:4: auth.tokens[0].rol: unknown key (did you mean 'role'?) (known: name, role, sha256, created)"),
+         "purser.yaml:3: auth.tokens[0].role: missing; it is required\n"
+            + "purser.yaml:4: auth.tokens[0].rol: unknown key (did you mean 'role'?) (known: name, role, sha256, created)"),
         ("  tokens:", "  tokns:",
          "purser.yaml:2: auth.tokns: unknown key (did you mean 'tokens'?) (known: tokens)"),
     ] as [(String, String, String)])
@@ -169,9 +167,11 @@ struct AuthConfigurationTests {
         let firstToken = Self.example.components(separatedBy: "    # The finance")[0]
         let yaml = firstToken.replacingOccurrences(of: original, with: replacement)
         #expect(yaml != firstToken)
+        // One problem a line, each given in full or as its start.
+        let expected = expected.components(separatedBy: "\n")
         let problems = try Self.problems(yaml)
-        #expect(problems.contains { $0.hasPrefix(expected) }, "\(problems)")
-        if !replacement.contains("tokns") { #expect(problems.count == 1, "\(problems)") }
+        #expect(problems.count == expected.count, "\(problems)")
+        for (problem, start) in zip(problems, expected) { #expect(problem.hasPrefix(start), "\(problems)") }
     }
 
     @Test func theSectionAndTheListMustHaveTheRightShape() throws {
@@ -184,7 +184,6 @@ struct AuthConfigurationTests {
         #expect(try Self.problems("auth:\n  tokens:\n    - billing\n") == [
             "purser.yaml:3: auth.tokens[0]: expected a mapping of name, role, sha256, ..., got 'billing'"
         ])
-        #expect(try Self.problems("auth: {}\n") == ["purser.yaml:1: auth.tokens: missing; it is required"])
     }
 
     @Test func duplicateNamesAndHashesNameBothLines() throws {

@@ -104,9 +104,9 @@ public actor Engine {
         guard active[runID] == nil else {
             throw PurserError(.invalidInput, "run \(runID) is already running")
         }
-        let journaled: [String: JournalEntry]
+        var journaled: [String: JournalEntry] = [:]
         do {
-            journaled = try await environment.journal.entries(for: runID)
+            if options.replaysJournal { journaled = try await environment.journal.entries(for: runID) }
         } catch {
             throw PurserError(.internal, "could not read the journal of run \(runID): \(error)")
         }

@@ -15,11 +15,14 @@ public struct RunOptions: Sendable, Hashable {
     public var estimate: Bool
     /// How often a run parked by a `pause` budget looks again whether the cap was raised.
     public var budgetPollInterval: Duration
+    /// Read the journal for steps this run id already finished. A caller that knows the id is
+    /// new (a server starting a run it just accepted) turns it off and saves a read.
+    public var replaysJournal: Bool
 
     public init(
         runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
         stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true,
-        budgetPollInterval: Duration = .seconds(1)
+        budgetPollInterval: Duration = .seconds(1), replaysJournal: Bool = true
     ) {
         self.runID = runID
         self.tags = tags
@@ -28,5 +31,6 @@ public struct RunOptions: Sendable, Hashable {
         self.retry = retry
         self.estimate = estimate
         self.budgetPollInterval = budgetPollInterval
+        self.replaysJournal = replaysJournal
     }
 }

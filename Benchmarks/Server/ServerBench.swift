@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import Purser
+import PurserClient
+import PurserConfig
+import PurserServer
+import PurserSQLite
+import Synchronization
+import Workflows
+
+/// A server on a fresh data directory, and the clients that load it.
+struct ServerBench {
+    struct Result {
+        var clients: Int
+        var runs: Int
+        var failures: Int
+        var seconds: Double
+        var p50: Duration
+        var p99: Duration
+
+        var runsPerSecond: Double { Double(runs) / seconds }
+
+        var line: String {
+            let rate = String(format: "%8.0f", runsPerSecond)
+            return "\(String(clients).leftPadded(4)) clients: \(rate) runs/s   p50 \(Self.ms(p50)) ms   p99 \(Self.ms(p99)) ms   (\(runs) runs, \(failures) failed)"
+        }
+
+        var json: String {
+            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99))}"#
+        }
+
+        static func ms(_ duration: Duration) -> String {
+            String(format: "%.2f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000)
+        }
+    }
+
+    let directory: URL
+    let server: PurserServer
+    let serving: Task<Void, any Error>
+    let token: String
+    let body: JSONValue
+
+    static func start() async throws -> ServerBench {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("purser-server-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let ledger = try SQLiteLedger(dataDirectory: directory.path)
+        let caps = RunCapLedger(base: ledger)
+        let engine = Engine(
+            providers: [SimulatedProvider(speed: .instant)], tools: ExampleWorkflows.tools(), ledger: caps, journal: ledger,
+            runStore: ledger)
+        let token = APITokens.generate()
+        let auth = try AuthConfiguration(tokens: [
+            APIToken(name: "bench", role: .service, hash: APITokens.hash(token), created: Date())
+        ])
+        var logger = Logger(label: "purser.bench")
+        logger.logLevel = .warning
+        let options = ServerOptions(
+            socketPath: directory.appendingPathComponent("purser.sock").path,
+            limits: .init(maxActive: 1024, maxQueued: 65_536))
+        let server = try PurserServer(
+            options: options, engine: engine, ledger: ledger, caps: caps, workflows: ExampleWorkflows.all, auth: auth,
+            logger: logger)
+        let ready = AsyncStream.makeStream(of: Void.self)
+        let serving = Task { try await server.run(handleSignals: false) { ready.continuation.yield() } }
+        for await _ in ready.stream { break }
+        let workflow = ExampleWorkflows.executiveBrief
+        return ServerBench(
+            directory: directory, server: server, serving: serving, token: token,
+            body: ["workflow": .string(workflow.name), "input": workflow.exampleInput])
+    }
+
+    /// `clients` loops of trigger-and-wait for `seconds`, each on a thread of its own with one
+    /// kept-alive connection (a raw HTTP/1.1 client, so the client library's cost is not what
+    /// is measured); every answer must be a succeeded run.
+    func measure(clients: Int, seconds: Double) async throws -> Result {
+        let request = RawHTTPConnection.request(
+            "POST", "/v1/runs?wait=true",
+            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+            body: Array(body.compactJSON.utf8))
+        let socketPath = server.options.socketPath
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        let started = ContinuousClock.now
+        let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int).self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        Thread {
+                            do {
+                                let connection = try RawHTTPConnection(socketPath: socketPath)
+                                var latencies: [Duration] = []
+                                var failures = 0
+                                while ContinuousClock.now < deadline {
+                                    let start = ContinuousClock.now
+                                    let response = try connection.roundTrip(request)
+                                    latencies.append(.now - start)
+                                    if response.status != 200 || !response.body.reportsSuccess { failures += 1 }
+                                }
+                                continuation.resume(returning: (latencies, failures))
+                            } catch {
+                                continuation.resume(throwing: error)
+                            }
+                        }.start()
+                    }
+                }
+            }
+            var all: [Duration] = []
+            var failures = 0
+            for try await (mine, failed) in group {
+                all.append(contentsOf: mine)
+                failures += failed
+            }
+            return (all, failures)
+        }
+        let elapsed = ContinuousClock.now - started
+        let sorted = outcomes.0.sorted()
+        func quantile(_ q: Double) -> Duration {
+            sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
+        }
+        return Result(
+            clients: clients, runs: sorted.count, failures: outcomes.1,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            p50: quantile(0.5), p99: quantile(0.99))
+    }
+
+    func stop() async throws {
+        await server.shutdown()
+        try await serving.value
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension [UInt8] {
+    /// Whether the answer is a run that succeeded: its top-level status, parsed.
+    var reportsSuccess: Bool {
+        guard let run = try? JSONValue(parsing: String(decoding: self, as: UTF8.self)) else { return false }
+        return run.objectValue?["status"] == "succeeded"
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
