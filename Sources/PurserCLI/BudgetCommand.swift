@@ -69,8 +69,8 @@ struct BudgetSetCommand: AsyncParsableCommand {
                     "admission": .string(budget.admission.rawValue),
                 ]
                 if let limit = budget.limit { body["limit"] = .string(limit.description) }
-                if let tokens = budget.tokenLimit { body["tokens"] = .number(Double(tokens)) }
-                if let soft = budget.softThresholdPercent { body["soft"] = .number(Double(soft)) }
+                if let tokens = budget.tokenLimit { body["tokenLimit"] = .number(Double(tokens)) }
+                if let soft = budget.softThresholdPercent { body["softThresholdPercent"] = .number(Double(soft)) }
                 if let reason { body["reason"] = .string(reason) }
                 if actor != nil {
                     Terminal.standardError.write("note: the server records its token's name as the actor, not --actor\n")

@@ -31,19 +31,19 @@ enum RemoteRun {
         func decode<T: Decodable>(_ type: T.Type) -> T? { try? ServerConnection.decoder.decode(type, from: data) }
         switch message.event {
         case "runStarted":
-            guard let fields = decode([String: String].self), let id = fields["runId"], let workflow = fields["workflow"]
+            guard let fields = decode([String: String].self), let id = fields["runID"], let workflow = fields["workflow"]
             else { return nil }
             return .runStarted(runID: RunID(id), workflow: workflow)
         case "callsPlanned":
             return decode([String: Int].self)?["total"].map { .callsPlanned(total: $0) }
         case "stepStarted":
-            return decode(StepStarted.self).map { .stepStarted(key: $0.key, kind: $0.kind, tierID: $0.tierId) }
+            return decode(StepStarted.self).map { .stepStarted(key: $0.key, kind: $0.kind, tierID: $0.tierID) }
         case "stepRetrying":
             return decode(StepRetrying.self).map {
                 .stepRetrying(key: $0.key, attempt: $0.attempt, error: $0.error, delaySeconds: $0.delaySeconds)
             }
         case "stepRerouted":
-            return decode(StepRerouted.self).map { .stepRerouted(key: $0.key, from: $0.from, toTierID: $0.toTierId) }
+            return decode(StepRerouted.self).map { .stepRerouted(key: $0.key, from: $0.from, toTierID: $0.toTierID) }
         case "budgetAlert":
             return decode(BudgetAlert.self).map { .budgetAlert($0) }
         case "runPaused":
@@ -63,7 +63,7 @@ enum RemoteRun {
     private struct StepStarted: Decodable {
         var key: String
         var kind: StepKind
-        var tierId: String?
+        var tierID: String?
     }
 
     private struct StepRetrying: Decodable {
@@ -76,6 +76,6 @@ enum RemoteRun {
     private struct StepRerouted: Decodable {
         var key: String
         var from: TierRejection
-        var toTierId: String
+        var toTierID: String
     }
 }

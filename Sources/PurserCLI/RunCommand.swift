@@ -135,6 +135,7 @@ struct RunCommand: AsyncParsableCommand {
         if !tags.isEmpty { body["tags"] = .object(tags.mapValues(JSONValue.string)) }
         let accepted = try await server.send(.POST, "/v1/runs", json: .object(body))
         guard let id = (try? accepted.json())?["id"]?.stringValue else {
+            await server.close()
             throw CLIFailure(message: "the server accepted the run but did not say its id", exitCode: ExitCodes.internal)
         }
         let client = server.client
@@ -150,6 +151,7 @@ struct RunCommand: AsyncParsableCommand {
                 if let event = RemoteRun.event(message) { progress.handle(event) }
             }
         } catch {
+            await server.close()
             throw CLIFailure(message: "lost the server's event stream: \(error)", exitCode: ExitCodes.providerFailure)
         }
         let view = try await server.send(.GET, "/v1/runs/\(ServerConnection.encoded(id))", as: RemoteRun.View.self)

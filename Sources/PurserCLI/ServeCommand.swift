@@ -75,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "purser")
+        // Everything the server creates (socket, ledger, tokens) is the owner's alone, from the
+        // moment it exists; a socket_group widens the socket afterwards.
+        umask(0o077)
         let directory = global.dataDirectory
         try directory.ensureExists()
         let file = ConfigurationFile(directory: directory)

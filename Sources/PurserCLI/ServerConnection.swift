@@ -28,9 +28,11 @@ struct ServerConnection {
         guard FileManager.default.fileExists(atPath: socketPath), SocketProbe.accepts(socketPath) else { return nil }
         let token = ClientToken.resolve(
             environment: ProcessInfo.processInfo.environment, configuration: configuration, dataDirectory: directory)
-        return ServerConnection(client: PurserClient(socketPath: socketPath, token: token, connections: 4), socketPath: socketPath)
+        return ServerConnection(client: PurserClient(socketPath: socketPath, token: token, connections: nil), socketPath: socketPath)
     }
 
+    /// Shuts the client down (async-http-client insists on it before the client goes away);
+    /// a second call does nothing.
     func close() async {
         try? await client.shutdown()
     }
@@ -46,9 +48,14 @@ struct ServerConnection {
                 method, path, body: json.map { Array($0.compactJSON.utf8) },
                 headers: accept.map { [("Accept", $0)] } ?? [])
         } catch {
+            await close()
             throw CLIFailure(message: "cannot talk to the server at \(socketPath): \(error)", exitCode: ExitCodes.providerFailure)
         }
-        guard response.status < 400 else { throw Self.failure(response) }
+        guard response.status < 400 else {
+            // The command ends with this failure; the client must be shut down before it goes.
+            await close()
+            throw Self.failure(response)
+        }
         return response
     }
 
@@ -60,6 +67,7 @@ struct ServerConnection {
         do {
             return try Self.decoder.decode(Answer.self, from: Data(response.body))
         } catch {
+            await close()
             throw CLIFailure(message: "the server's answer to \(path) was not understood: \(error)", exitCode: ExitCodes.internal)
         }
     }

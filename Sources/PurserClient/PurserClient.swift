@@ -20,20 +20,34 @@ public final class PurserClient: Sendable {
         case tcp(host: String, port: Int)
     }
 
+    /// The request method (NIO's), so callers need not import NIO to name one.
+    public typealias Method = HTTPMethod
+
     public let endpoint: Endpoint
     public let token: String?
     private let http: HTTPClient
+    /// Whether `http` is this client's own (to be shut down) or the process-wide shared one.
+    private let ownsHTTPClient: Bool
     private let base: String
 
-    /// - Parameter connections: connections kept to the server at most (one per request in flight).
-    public init(endpoint: Endpoint, token: String?, connections: Int = 64, timeout: Duration = .seconds(600)) {
+    /// - Parameter connections: connections kept to the server at most (one per request in
+    ///   flight); `nil` uses async-http-client's shared client, which never needs shutting down
+    ///   (for short-lived processes such as the CLI).
+    public init(endpoint: Endpoint, token: String?, connections: Int? = 64, timeout: Duration = .seconds(600)) {
         self.endpoint = endpoint
         self.token = token
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        configuration.timeout = .init(connect: .seconds(5), read: .init(timeout))
-        configuration.decompression = .disabled
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        if let connections {
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(
+                idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+            configuration.timeout = .init(connect: .seconds(5), read: .init(timeout))
+            configuration.decompression = .disabled
+            http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            ownsHTTPClient = true
+        } else {
+            http = HTTPClient.shared
+            ownsHTTPClient = false
+        }
         switch endpoint {
         case .unixSocket(let path):
             let encoded = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path
@@ -43,11 +57,13 @@ public final class PurserClient: Sendable {
         }
     }
 
-    public convenience init(socketPath: String, token: String?, connections: Int = 64) {
+    public convenience init(socketPath: String, token: String?, connections: Int? = 64) {
         self.init(endpoint: .unixSocket(path: socketPath), token: token, connections: connections)
     }
 
+    /// Closes this client's connections; it must be called before an own client goes away.
     public func shutdown() async throws {
+        guard ownsHTTPClient else { return }
         try await http.shutdown()
     }
 

@@ -46,12 +46,13 @@ public struct SpendWindow: Sendable, Hashable {
 extension SpendRow {
     /// Rows as CSV (RFC 4180 quoting), with a header line.
     public static func csv(_ rows: [SpendRow]) -> String {
-        var out = "group,cost,tokens,calls,runs,successful_runs,cost_per_run,cost_per_successful_run,reconciled_cost\n"
+        var out =
+            "group,cost,tokens,calls,runs,successful_runs,cost_per_run,cost_per_successful_run,reconciled_cost,reconciled_calls\n"
         for row in rows {
             let fields = [
                 quoted(row.key), row.cost.description, String(row.tokens), String(row.calls), String(row.runs),
                 String(row.successfulRuns), row.costPerRun?.description ?? "", row.costPerSuccessfulRun?.description ?? "",
-                row.reconciledCost.description,
+                row.reconciledCost.description, String(row.reconciledCalls),
             ]
             out += fields.joined(separator: ",") + "\n"
         }

@@ -16,10 +16,12 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, CustomStringConver
     public let retryAfter: Int?
     /// Anything else a client may act on (the existing run of an idempotency key, ...).
     public let extra: [String: String]
+    /// Headers the answer carries besides the problem (`Allow` with a 405).
+    public let headers: HTTPFields
 
     public init(
         _ status: HTTPResponse.Status, code: String, _ detail: String, pointer: String? = nil, retryAfter: Int? = nil,
-        extra: [String: String] = [:]
+        extra: [String: String] = [:], headers: HTTPFields = [:]
     ) {
         self.status = status
         self.code = code
@@ -27,13 +29,16 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, CustomStringConver
         self.pointer = pointer
         self.retryAfter = retryAfter
         self.extra = extra
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(code): \(detail)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
             status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.compactJSON)))
     }
@@ -49,7 +54,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, CustomStringConver
         ]
         if let pointer { document["pointer"] = .string(pointer) }
         if let retryAfter { document["retryAfter"] = .number(Double(retryAfter)) }
-        for (key, value) in extra { document[key] = .string(value) }
+        for (key, value) in extra where document[key] == nil { document[key] = .string(value) }
         return .object(document)
     }
 }

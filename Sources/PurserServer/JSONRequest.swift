@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Purser
 
 /// Reads a request's JSON body strictly. Every way a body can be wrong gets its own problem
@@ -20,6 +21,8 @@ enum JSONRequest {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIProblem(.contentTooLarge, code: "body_too_large", "the body is larger than \(limit) bytes")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIProblem(.contentTooLarge, code: "body_too_large", "the body is larger than \(limit) bytes")
         } catch {

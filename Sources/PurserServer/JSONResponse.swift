@@ -9,7 +9,7 @@ enum JSONResponse {
     {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         let data: Data
         do { data = try encoder.encode(value) } catch {
             throw APIProblem(.internalServerError, code: "encoding_failed", "could not encode the answer: \(error)")

@@ -5,15 +5,15 @@ import PurserSQLite
 
 /// `/v1/budgets`, `/v1/spend`, `/v1/alerts`: finance's caps, their audit log, and spend.
 extension PurserAPI {
-    func addBudgetRoutes(to router: Hummingbird.Router<PurserRequestContext>) {
-        router.get("/v1/budgets") { request, context in
+    func addBudgetRoutes(to routes: Routes) {
+        routes.on(.get, "/v1/budgets") { request, context in
             _ = try context.require(Permission.read, to: "reading budgets")
             try request.rejectUnknownQuery(known: [])
             let statuses = try await Self.storage { try ledger.budgetStatuses() }
             return try JSONResponse.make(["budgets": statuses])
         }
 
-        router.put("/v1/budgets/:scope") { request, context in
+        routes.on(.put, "/v1/budgets/:scope") { request, context in
             let caller = try context.require(Permission.budgets, to: "setting a budget")
             try request.rejectUnknownQuery(known: [])
             let scope = try Self.scope(context)
@@ -26,7 +26,7 @@ extension PurserAPI {
             return try JSONResponse.make(BudgetSet(change: change, status: status))
         }
 
-        router.delete("/v1/budgets/:scope") { request, context in
+        routes.on(.delete, "/v1/budgets/:scope") { request, context in
             let caller = try context.require(Permission.budgets, to: "removing a budget")
             try request.rejectUnknownQuery(known: ["period", "reason"])
             let scope = try Self.scope(context)
@@ -46,19 +46,19 @@ extension PurserAPI {
             return try JSONResponse.make(change)
         }
 
-        router.get("/v1/budgets/history") { request, context in
+        routes.on(.get, "/v1/budgets/history") { request, context in
             _ = try context.require(Permission.read, to: "reading the budget history")
             try request.rejectUnknownQuery(known: [])
             return try JSONResponse.make(["changes": try await Self.storage { try ledger.history() }])
         }
 
-        router.get("/v1/alerts") { request, context in
+        routes.on(.get, "/v1/alerts") { request, context in
             _ = try context.require(Permission.read, to: "reading alerts")
             try request.rejectUnknownQuery(known: [])
             return try JSONResponse.make(["alerts": try await Self.storage { try ledger.alerts() }])
         }
 
-        router.get("/v1/spend") { request, context in
+        routes.on(.get, "/v1/spend") { request, context in
             _ = try context.require(Permission.spend, to: "reading spend")
             try request.rejectUnknownQuery(known: ["by", "from", "to"])
             let grouping: SpendGrouping
@@ -79,7 +79,10 @@ extension PurserAPI {
         }
     }
 
-    static let budgetFields: Set<String> = ["period", "limit", "tokens", "soft", "policy", "admission", "reason"]
+    /// The names `Budget` is encoded with, so a client can send back what it read.
+    static let budgetFields: Set<String> = [
+        "period", "limit", "tokenLimit", "softThresholdPercent", "policy", "admission", "reason", "scope",
+    ]
 
     /// The budget a `PUT` body describes for `scope`, and the reason for the audit log.
     static func budget(scope: BudgetScope, _ body: JSONFields) throws(APIProblem) -> (Budget, String?) {
@@ -94,8 +97,12 @@ extension PurserAPI {
             } else if let value = body.value("limit") {
                 throw body.wrongType("limit", expected: "a decimal string such as \"500.00\" (money is never a JSON number)", got: value)
             }
-            let tokens = try body.integer("tokens", in: 1...Budget.largestTokenLimit)
-            let soft = try body.integer("soft", in: 1...99)
+            let tokens = try body.integer("tokenLimit", in: 1...Budget.largestTokenLimit)
+            let soft = try body.integer("softThresholdPercent", in: 1...99)
+            if let named = try body.string("scope"), named != scope.description {
+                throw APIProblem.badRequest(
+                    "invalid_value", "the body's scope '\(named)' is not the path's '\(scope)'", pointer: "$.scope")
+            }
             let policy = try body.string("policy").map { text throws(BudgetInputError) in try BudgetPolicy(parsing: text) } ?? .stop
             let admission = try body.string("admission").map { text throws(BudgetInputError) in try AdmissionBasis(parsing: text) } ?? .p95
             let reason = try body.string("reason")

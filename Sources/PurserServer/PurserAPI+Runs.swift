@@ -5,8 +5,8 @@ import PurserSQLite
 
 /// `/v1/runs`: trigger, read, list, cancel and watch runs.
 extension PurserAPI {
-    func addRunRoutes(to router: Hummingbird.Router<PurserRequestContext>) {
-        router.post("/v1/runs") { request, context in
+    func addRunRoutes(to routes: Routes) {
+        routes.on(.post, "/v1/runs") { request, context in
             _ = try context.require(Permission.runs, to: "starting a run")
             try request.rejectUnknownQuery(known: ["wait"])
             let wait = try Self.flag(request, "wait")
@@ -17,11 +17,21 @@ extension PurserAPI {
                     RunAccepted(id: accepted.id, status: accepted.status, estimate: accepted.estimate, created: accepted.created),
                     status: accepted.created ? .accepted : .ok, headers: [.location: "/v1/runs/\(accepted.id)"])
             }
-            _ = await manager.result(of: accepted.id)
-            return try JSONResponse.make(try await view(of: accepted.id))
+            let location: HTTPFields = [.location: "/v1/runs/\(accepted.id)"]
+            guard let finished = await manager.finish(of: accepted.id) else {
+                // It had already ended (an idempotency key naming an earlier run).
+                return try JSONResponse.make(try await view(of: accepted.id), headers: location)
+            }
+            if finished.interrupted {
+                throw APIProblem(
+                    .serviceUnavailable, code: "shutting_down",
+                    "the server is shutting down; run \(accepted.id) resumes when it starts again", retryAfter: 1,
+                    extra: ["runID": accepted.id.rawValue])
+            }
+            return try JSONResponse.make(RunView(finished: finished), headers: location)
         }
 
-        router.get("/v1/runs") { request, context in
+        routes.on(.get, "/v1/runs") { request, context in
             _ = try context.require(Permission.read, to: "reading runs")
             try request.rejectUnknownQuery(known: ["status", "workflow", "limit", "cursor"])
             var status: RunStatus?
@@ -47,13 +57,13 @@ extension PurserAPI {
             return try JSONResponse.make(RunList(runs: page.runs, nextCursor: page.nextCursor.map(String.init)))
         }
 
-        router.get("/v1/runs/:id") { request, context in
+        routes.on(.get, "/v1/runs/:id") { request, context in
             _ = try context.require(Permission.read, to: "reading runs")
             try request.rejectUnknownQuery(known: [])
             return try JSONResponse.make(try await view(of: try Self.runID(context)))
         }
 
-        router.post("/v1/runs/:id/cancel") { request, context in
+        routes.on(.post, "/v1/runs/:id/cancel") { request, context in
             _ = try context.require(Permission.runs, to: "cancelling a run")
             try request.rejectUnknownQuery(known: [])
             let id = try Self.runID(context)
@@ -61,13 +71,13 @@ extension PurserAPI {
                 let current = try await view(of: id)
                 throw APIProblem(
                     .conflict, code: "run_not_active", "run \(id) has already ended (\(current.status.rawValue))",
-                    extra: ["status": current.status.rawValue])
+                    extra: ["runStatus": current.status.rawValue])
             }
-            _ = await manager.result(of: id)
+            if let finished = await manager.finish(of: id) { return try JSONResponse.make(RunView(finished: finished)) }
             return try JSONResponse.make(try await view(of: id))
         }
 
-        router.get("/v1/runs/:id/events") { request, context in
+        routes.on(.get, "/v1/runs/:id/events") { request, context in
             _ = try context.require(Permission.read, to: "watching runs")
             try request.rejectUnknownQuery(known: [])
             let id = try Self.runID(context)

@@ -4,9 +4,9 @@ import Purser
 
 /// `/healthz`, `/metrics`, `/openapi.json`.
 extension PurserAPI {
-    func addSystemRoutes(to router: Hummingbird.Router<PurserRequestContext>) {
+    func addSystemRoutes(to routes: Routes) {
         // No token needed: a supervisor checks liveness without secrets.
-        router.get("/healthz") { request, _ in
+        routes.on(.get, "/healthz") { request, _ in
             try request.rejectUnknownQuery(known: [])
             let counts = await manager.counts
             return JSONResponse.make(
@@ -17,7 +17,7 @@ extension PurserAPI {
                 ]), status: counts.draining ? .serviceUnavailable : .ok)
         }
 
-        router.get("/metrics") { request, context in
+        routes.on(.get, "/metrics") { request, context in
             _ = try context.require(Permission.read, to: "reading metrics")
             try request.rejectUnknownQuery(known: [])
             let counts = await manager.counts
@@ -29,7 +29,7 @@ extension PurserAPI {
         }
 
         // The API's own description, needing no token, so clients can be generated from it.
-        router.get("/openapi.json") { _, _ in
+        routes.on(.get, "/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPIDocument))
         }

@@ -4,15 +4,15 @@ import Purser
 
 /// `/v1/workflows` and `/v1/tiers`: what can be run, on what, and what it would cost.
 extension PurserAPI {
-    func addWorkflowRoutes(to router: Hummingbird.Router<PurserRequestContext>) {
-        router.get("/v1/workflows") { request, context in
+    func addWorkflowRoutes(to routes: Routes) {
+        routes.on(.get, "/v1/workflows") { request, context in
             _ = try context.require(Permission.read, to: "reading workflows")
             try request.rejectUnknownQuery(known: [])
             let graphs = manager.workflows.values.sorted { $0.name < $1.name }
             return JSONResponse.make(json: .object(["workflows": .array(graphs.map { Self.summary($0) })]))
         }
 
-        router.get("/v1/workflows/:name") { request, context in
+        routes.on(.get, "/v1/workflows/:name") { request, context in
             _ = try context.require(Permission.read, to: "reading workflows")
             try request.rejectUnknownQuery(known: [])
             let graph = try manager.graph(named: context.parameters.get("name") ?? "")
@@ -24,7 +24,7 @@ extension PurserAPI {
             return JSONResponse.make(json: description)
         }
 
-        router.post("/v1/workflows/:name/estimate") { request, context in
+        routes.on(.post, "/v1/workflows/:name/estimate") { request, context in
             _ = try context.require(Permission.runs, to: "estimating a run")
             try request.rejectUnknownQuery(known: [])
             let graph = try manager.graph(named: context.parameters.get("name") ?? "")
@@ -47,7 +47,7 @@ extension PurserAPI {
             return try JSONResponse.make(estimate)
         }
 
-        router.get("/v1/tiers") { request, context in
+        routes.on(.get, "/v1/tiers") { request, context in
             _ = try context.require(Permission.read, to: "reading tiers")
             try request.rejectUnknownQuery(known: [])
             let health = Dictionary(uniqueKeysWithValues: engine.tierHealth.map { ($0.tierID, $0) })

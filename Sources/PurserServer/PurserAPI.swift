@@ -19,13 +19,15 @@ public struct PurserAPI: Sendable {
     /// The router with every route, behind bearer authentication and request metrics.
     func router() -> Hummingbird.Router<PurserRequestContext> {
         let router = Hummingbird.Router(context: PurserRequestContext.self)
+        let table = RouteTable()
         router.add(middleware: RequestMetrics(metrics: metrics))
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(routes: table))
         router.add(middleware: BearerAuthentication(tokens: tokens))
-        addSystemRoutes(to: router)
-        addRunRoutes(to: router)
-        addWorkflowRoutes(to: router)
-        addBudgetRoutes(to: router)
+        let routes = Routes(router: router, table: table)
+        addSystemRoutes(to: routes)
+        addRunRoutes(to: routes)
+        addWorkflowRoutes(to: routes)
+        addBudgetRoutes(to: routes)
         return router
     }
 }
@@ -60,6 +62,7 @@ struct RequestMetrics: RouterMiddleware {
 /// get a stable code, and anything unexpected is a 500 that says no more than it must.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = PurserRequestContext
+    let routes: RouteTable
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -69,6 +72,15 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let problem as APIProblem {
             throw problem
         } catch let error as HTTPError {
+            if error.status == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    throw APIProblem(
+                        .methodNotAllowed, code: "method_not_allowed",
+                        "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)",
+                        headers: [.allow: allowed.joined(separator: ", ")])
+                }
+            }
             throw APIProblem(error.status, code: Self.code(for: error.status), Self.detail(error, request))
         } catch {
             context.logger.error("unexpected error on \(request.method) \(request.uri.path): \(error)")

@@ -38,6 +38,7 @@ public final class PurserServer: Sendable {
         self.options = options
         self.ledger = ledger
         self.logger = logger
+        caps.observe { operation, took in metrics.ledgerOperation(operation, took: took) }
         manager = try RunManager(
             engine: engine, ledger: ledger, caps: caps, workflows: workflows, limits: options.limits, metrics: metrics,
             logger: logger)

@@ -20,12 +20,28 @@ public final class RunCapLedger: Ledger, Sendable {
 
     public let base: any Ledger
     private let caps = Mutex<[RunID: RunCap]>([:])
+    /// Told how long each durable ledger operation took (the server's metrics).
+    private let observer = Mutex<(@Sendable (String, Duration) -> Void)?>(nil)
 
     public init(base: any Ledger) {
         self.base = base
     }
 
     public var enforcesCaps: Bool { true }
+
+    /// Reports the duration of every `reserve`, `settle` and `release` to `observe`.
+    public func observe(_ observe: @escaping @Sendable (_ operation: String, _ took: Duration) -> Void) {
+        observer.withLock { $0 = observe }
+    }
+
+    private func timed<T>(_ operation: String, _ body: () async throws -> T) async rethrows -> T {
+        let start = ContinuousClock.now
+        defer {
+            let took = ContinuousClock.now - start
+            observer.withLock { $0 }?(operation, took)
+        }
+        return try await body()
+    }
 
     /// The name a run's own cap goes by in errors and statuses.
     public static func capName(_ runID: RunID) -> String { "request budget of run \(runID)" }
@@ -61,7 +77,7 @@ public final class RunCapLedger: Ledger, Sendable {
             caps[request.runID] = cap
         }
         do {
-            return try await base.reserve(request)
+            return try await timed("reserve") { try await base.reserve(request) }
         } catch {
             unhold(request)
             throw error
@@ -69,13 +85,13 @@ public final class RunCapLedger: Ledger, Sendable {
     }
 
     public func settle(_ reservation: Reservation, usage: TokenUsage, cost: Money) async throws -> [BudgetAlert] {
-        let alerts = try await base.settle(reservation, usage: usage, cost: cost)
+        let alerts = try await timed("settle") { try await base.settle(reservation, usage: usage, cost: cost) }
         unhold(reservation.request, charged: cost, tokens: usage.totalTokens)
         return alerts
     }
 
     public func release(_ reservation: Reservation) async throws {
-        try await base.release(reservation)
+        try await timed("release") { try await base.release(reservation) }
         unhold(reservation.request)
     }
 

@@ -30,7 +30,7 @@ public actor RunManager {
 
     private struct LiveState {
         var handle: RunHandle?
-        var waiters: [CheckedContinuation<RunResult, Never>] = []
+        var waiters: [CheckedContinuation<FinishedRun, Never>] = []
     }
 
     public struct Limits: Sendable, Hashable {
@@ -107,7 +107,12 @@ public actor RunManager {
         guard !draining else {
             throw APIProblem(.serviceUnavailable, code: "shutting_down", "the server is shutting down", retryAfter: 1)
         }
-        let graph = try graph(named: request.workflow)
+        guard let graph = workflows[request.workflow] else {
+            throw APIProblem(
+                .unprocessableContent, code: "unknown_workflow",
+                "unknown workflow '\(request.workflow)' (known: \(workflows.keys.sorted().joined(separator: ", ")))",
+                pointer: "$.workflow")
+        }
         if let schema = graph.workflow.inputSchema {
             let problems = schema.violations(of: request.input)
             guard problems.isEmpty else {
@@ -169,7 +174,7 @@ public actor RunManager {
         APIProblem(
             .conflict, code: "idempotency_key_reused",
             "this idempotency key already started run \(id) with a different workflow or input",
-            extra: ["runId": id.rawValue])
+            extra: ["runID": id.rawValue])
     }
 
     /// Starts the run now if there is room, else queues it.
@@ -207,7 +212,7 @@ public actor RunManager {
             throw APIProblem(
                 error.code == .budgetExceeded ? .unprocessableContent : .badRequest,
                 code: error.code == .budgetExceeded ? "budget_exceeded" : "run_refused", error.message,
-                extra: ["runId": id.rawValue])
+                extra: ["runID": id.rawValue])
         }
         states[id]?.handle = handle
         metrics.started(workflow: run.request.workflow)
@@ -241,7 +246,9 @@ public actor RunManager {
         let waiters = states.removeValue(forKey: id)?.waiters ?? []
         userCancelled.remove(id)
         if let key = run.request.idempotencyKey { byKey[key] = nil }
-        for waiter in waiters { waiter.resume(returning: result) }
+        let finishedRun = FinishedRun(
+            result: result, request: run.request, submittedAt: run.submission.submittedAt, interrupted: interrupted)
+        for waiter in waiters { waiter.resume(returning: finishedRun) }
         await startQueued()
         if live.isEmpty || (draining && running == 0) {
             let idle = idleWaiters
@@ -266,13 +273,12 @@ public actor RunManager {
     // MARK: Reading
 
     /// The result of a run once it ends (at once if it already has). `nil` for unknown ids.
-    public func result(of id: RunID) async -> RunResult? {
-        if live[id] != nil {
-            return await withCheckedContinuation { continuation in
-                states[id, default: LiveState()].waiters.append(continuation)
-            }
+    /// Waits for a live run to end and returns how it ended; `nil` at once if it is not live.
+    public func finish(of id: RunID) async -> FinishedRun? {
+        guard live[id] != nil else { return nil }
+        return await withCheckedContinuation { continuation in
+            states[id, default: LiveState()].waiters.append(continuation)
         }
-        return try? await ledger.submission(id)?.result
     }
 
     /// A live run's view: its request, what has finished so far, its estimate.
@@ -363,6 +369,15 @@ public actor RunManager {
         guard running > 0 else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
+}
+
+/// How a live run ended, straight from memory (no reading back what was just written).
+public struct FinishedRun: Sendable {
+    public var result: RunResult
+    public var request: RunRequest
+    public var submittedAt: Date
+    /// Cancelled by a shutdown; it resumes on the next start.
+    public var interrupted: Bool
 }
 
 /// A run accepted and not ended: what `GET /v1/runs/{id}` shows of it.

@@ -23,7 +23,7 @@ public struct RunRequest: Sendable, Hashable {
     }
 
     static let fields: Set<String> = ["workflow", "input", "tags", "budget", "idempotencyKey"]
-    static let budgetFields: Set<String> = ["limit", "tokens", "policy"]
+    static let budgetFields: Set<String> = ["limit", "tokenLimit", "policy"]
     /// Long enough for a UUID or a hash with a prefix; longer keys are a client bug.
     static let maxKeyLength = 200
 
@@ -62,7 +62,7 @@ public struct RunRequest: Sendable, Hashable {
         } else if let value = fields.value("limit") {
             throw fields.wrongType("limit", expected: "a decimal string such as \"0.50\" (money is never a JSON number)", got: value)
         }
-        let tokens = try fields.integer("tokens", in: 1...Budget.largestTokenLimit)
+        let tokens = try fields.integer("tokenLimit", in: 1...Budget.largestTokenLimit)
         var policy = BudgetPolicy.reject
         if let text = try fields.string("policy") {
             guard let parsed = BudgetPolicy(rawValue: text), parsed != .pause else {
@@ -86,7 +86,7 @@ public struct RunRequest: Sendable, Hashable {
         if let budget {
             var stored: [String: JSONValue] = ["policy": .string(budget.policy.rawValue)]
             if let limit = budget.limit { stored["limit"] = .string(limit.description) }
-            if let tokens = budget.tokenLimit { stored["tokens"] = .number(Double(tokens)) }
+            if let tokens = budget.tokenLimit { stored["tokenLimit"] = .number(Double(tokens)) }
             object["budget"] = .object(stored)
         }
         return .object(object)

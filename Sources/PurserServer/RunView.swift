@@ -65,11 +65,7 @@ public struct RunView: Encodable, Sendable {
         submittedAt = live.submittedAt
         steps = live.steps
         var totals = RunTotals()
-        for step in live.steps where step.kind == .model || step.kind == .tool {
-            totals.usage = totals.usage + step.usage
-            totals.cost += step.cost
-            if step.kind == .model { totals.modelCalls += 1 } else { totals.toolCalls += 1 }
-        }
+        for step in live.steps { totals.add(step) }
         self.totals = totals
         estimate = live.estimate
     }
@@ -84,6 +80,24 @@ public struct RunView: Encodable, Sendable {
         submittedAt = submission.submittedAt
         startedAt = summary?.startedAt
         endedAt = summary?.endedAt
+        durationSeconds = result.duration
+        output = result.output
+        error = result.error
+        steps = result.records
+        totals = result.totals
+        estimate = result.estimate
+        estimateVsActual = result.estimate.map { EstimateVsActual($0, actual: result.totals.cost) }
+    }
+
+    /// A run that just ended in this server.
+    init(finished: FinishedRun) {
+        let result = finished.result
+        id = result.id
+        workflow = result.workflow
+        status = result.status
+        tags = finished.request.tags
+        idempotencyKey = finished.request.idempotencyKey
+        submittedAt = finished.submittedAt
         durationSeconds = result.duration
         output = result.output
         error = result.error

@@ -2,6 +2,7 @@ import CoreMetrics
 import Metrics
 import Prometheus
 import Purser
+import Synchronization
 
 /// The server's metrics, recorded through swift-metrics into a Prometheus registry of the
 /// server's own (not the process-wide `MetricsSystem`, which can be bootstrapped only once:
@@ -12,6 +13,16 @@ import Purser
 public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// Metric handles by label and dimensions: looking one up in the registry (a lock and a
+    /// hash of its labels) costs more than recording into it, and some are recorded several
+    /// times per run.
+    private let counters = Mutex<[MetricKey: CoreMetrics.Counter]>([:])
+    private let timers = Mutex<[MetricKey: CoreMetrics.Timer]>([:])
+
+    private struct MetricKey: Hashable {
+        var label: String
+        var dimensions: [String]
+    }
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -25,7 +36,25 @@ public final class ServerMetrics: Sendable {
     }
 
     private func count(_ label: String, _ dimensions: [(String, String)] = [], by amount: Int = 1) {
-        Counter(label: label, dimensions: dimensions, factory: factory).increment(by: amount)
+        let key = MetricKey(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
+        let counter = counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = counter
+            return counter
+        }
+        counter.increment(by: amount)
+    }
+
+    private func time(_ label: String, _ dimensions: [(String, String)], _ nanoseconds: Int64) {
+        let key = MetricKey(label: label, dimensions: dimensions.flatMap { [$0.0, $0.1] })
+        let timer = timers.withLock { cache in
+            if let timer = cache[key] { return timer }
+            let timer = CoreMetrics.Timer(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(nanoseconds)
     }
 
     func accepted(workflow: String) { count("purser_runs_accepted_total", [("workflow", workflow)]) }
@@ -37,8 +66,7 @@ public final class ServerMetrics: Sendable {
     func finished(_ result: RunResult) {
         let workflow = result.workflow
         count("purser_runs_finished_total", [("workflow", workflow), ("status", result.status.rawValue)])
-        Timer(label: "purser_run_duration_seconds", dimensions: [("workflow", workflow)], factory: factory)
-            .recordNanoseconds(Int64(result.duration * 1e9))
+        time("purser_run_duration_seconds", [("workflow", workflow)], Int64(result.duration * 1e9))
         for record in result.callRecords {
             let tier = record.tierID ?? (record.tool.map { "tool:\($0)" } ?? "none")
             let step = [("workflow", workflow), ("tier", tier)]
@@ -52,15 +80,13 @@ public final class ServerMetrics: Sendable {
 
     /// How long one ledger operation (reserve, settle, release) took.
     func ledgerOperation(_ operation: String, took duration: Duration) {
-        Timer(label: "purser_ledger_operation_seconds", dimensions: [("operation", operation)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        time("purser_ledger_operation_seconds", [("operation", operation)], duration.nanoseconds)
     }
 
     func request(method: String, route: String, status: Int, took duration: Duration) {
         let dimensions = [("method", method), ("route", route), ("status", String(status))]
         count("purser_http_requests_total", dimensions)
-        Timer(label: "purser_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+        time("purser_http_request_duration_seconds", [("route", route)], duration.nanoseconds)
     }
 
     /// Values read at scrape time: runs in flight and queued, and each budget's money left.

@@ -40,15 +40,15 @@ enum ServerSentEvents {
     static func payload(_ event: RunEvent) -> (String, any Encodable) {
         switch event {
         case .runStarted(let runID, let workflow):
-            ("runStarted", ["runId": runID.rawValue, "workflow": workflow])
+            ("runStarted", ["runID": runID.rawValue, "workflow": workflow])
         case .callsPlanned(let total):
             ("callsPlanned", ["total": total])
         case .stepStarted(let key, let kind, let tierID):
-            ("stepStarted", StepStarted(key: key, kind: kind, tierId: tierID))
+            ("stepStarted", StepStarted(key: key, kind: kind, tierID: tierID))
         case .stepRetrying(let key, let attempt, let error, let delaySeconds):
             ("stepRetrying", StepRetrying(key: key, attempt: attempt, error: error, delaySeconds: delaySeconds))
         case .stepRerouted(let key, let from, let toTierID):
-            ("stepRerouted", StepRerouted(key: key, from: from, toTierId: toTierID))
+            ("stepRerouted", StepRerouted(key: key, from: from, toTierID: toTierID))
         case .budgetAlert(let alert):
             ("budgetAlert", alert)
         case .runPaused(let key, let budget, let reason):
@@ -65,7 +65,7 @@ enum ServerSentEvents {
     private struct StepStarted: Encodable {
         var key: String
         var kind: StepKind
-        var tierId: String?
+        var tierID: String?
     }
 
     private struct StepRetrying: Encodable {
@@ -78,7 +78,7 @@ enum ServerSentEvents {
     private struct StepRerouted: Encodable {
         var key: String
         var from: TierRejection
-        var toTierId: String
+        var toTierID: String
     }
 
     private static func encode(_ value: any Encodable) -> String {

@@ -85,7 +85,7 @@ struct BudgetCommandTests {
         let byTag = try await purser("spend", "--by", "tag:team", "--csv")
         #expect(byTag.status == 0)
         let lines = byTag.stdout.split(separator: "\n")
-        #expect(lines.first == "group,cost,tokens,calls,runs,successful_runs,cost_per_run,cost_per_successful_run,reconciled_cost")
+        #expect(lines.first == "group,cost,tokens,calls,runs,successful_runs,cost_per_run,cost_per_successful_run,reconciled_cost,reconciled_calls")
         #expect(lines.contains { $0.hasPrefix("team=support,") })
         let byWorkflow = try JSONValue(parsing: try await purser("spend", "--by", "workflow", "--json").stdout)
         let row = try #require(byWorkflow.arrayValue?.first)

@@ -155,7 +155,7 @@ struct ServerRunTests {
             .POST, "/v1/runs", json: API.runBody("support-triage", budget: ["limit": "0.000010"]))
         #expect(refused.status == 422, "\(refused.text)")
         #expect(refused.code == "budget_exceeded")
-        let refusedID = try #require(refused["runId"]?.stringValue)
+        let refusedID = try #require(refused["runID"]?.stringValue)
         #expect(try await client.send(.GET, "/v1/runs/\(refusedID)")["status"] == "failed")
 
         let stopped = try await client.send(

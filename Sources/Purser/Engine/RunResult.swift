@@ -19,7 +19,8 @@ public struct RunTotals: Sendable, Hashable, Codable {
 
     public init() {}
 
-    mutating func add(_ record: StepRecord) {
+    /// Counts one finished step (model and agent-loop calls as model calls).
+    public mutating func add(_ record: StepRecord) {
         usage += record.usage
         cost += record.cost
         switch record.kind {
