@@ -1,38 +1,18 @@
 import Foundation
+import Purser
 
-/// A tiny seeded generator (SplitMix64), so catalogs, workloads and every simulated call are
-/// the same on every run and machine, and numbers can be compared across commits.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
+extension SplitMix64 {
     /// A generator for one (stream, a, b) cell, e.g. (latency, step, tier): the same cell always
     /// draws the same numbers, whichever strategy asks and in whatever order, so the router and
     /// the hindsight oracle see one and the same call.
     init(seed: UInt64, stream: UInt64, _ a: Int, _ b: Int = 0) {
         var mixer = SplitMix64(seed: seed ^ (stream &* 0xD6E8_FEB8_6659_FD93))
         mixer = SplitMix64(seed: mixer.next() ^ (UInt64(truncatingIfNeeded: a) &* 0x9E37_79B9_7F4A_7C15))
-        state = mixer.next() ^ (UInt64(truncatingIfNeeded: b) &* 0xC2B2_AE3D_27D4_EB4F)
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        self.init(seed: mixer.next() ^ (UInt64(truncatingIfNeeded: b) &* 0xC2B2_AE3D_27D4_EB4F))
     }
 }
 
 extension SplitMix64 {
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
-    }
-
     mutating func uniform(_ low: Double, _ high: Double) -> Double {
         low + (high - low) * unit()
     }

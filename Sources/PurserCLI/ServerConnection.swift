@@ -25,7 +25,7 @@ struct ServerConnection {
         let directory = global.dataDirectory
         let configuration = try ConfigurationFile(directory: directory).load()
         let socketPath = configuration.server.socketPath(dataDirectory: directory.path)
-        guard FileManager.default.fileExists(atPath: socketPath), SocketProbe.accepts(socketPath) else { return nil }
+        guard FileManager.default.fileExists(atPath: socketPath), UnixSocketProbe.accepts(socketPath) else { return nil }
         let token = ClientToken.resolve(
             environment: ProcessInfo.processInfo.environment, configuration: configuration, dataDirectory: directory)
         return ServerConnection(client: PurserClient(socketPath: socketPath, token: token, connections: nil), socketPath: socketPath)
@@ -110,25 +110,5 @@ struct ServerConnection {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
-    }
-}
-
-/// Whether a server accepts connections on a Unix socket (a socket file left by a killed
-/// server accepts none).
-enum SocketProbe {
-    static func accepts(_ path: String) -> Bool {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { Glibc.close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
-        }
     }
 }

@@ -167,3 +167,11 @@ public final class RawHTTPConnection {
         }
     }
 }
+
+/// Whether a server accepts connections on a Unix socket (a socket file left behind by a
+/// killed server accepts none).
+public enum UnixSocketProbe {
+    public static func accepts(_ path: String) -> Bool {
+        (try? RawHTTPConnection(socketPath: path, timeout: .seconds(1))) != nil
+    }
+}

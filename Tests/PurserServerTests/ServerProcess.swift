@@ -66,7 +66,7 @@ final class ServerProcess: @unchecked Sendable {
         self.process = process
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if Self.accepts(socketPath) { return }
+            if UnixSocketProbe.accepts(socketPath) { return }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(25))
         }
@@ -116,22 +116,6 @@ final class ServerProcess: @unchecked Sendable {
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
-    }
-
-    static func accepts(_ path: String) -> Bool {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
-        }
     }
 }
 

@@ -70,7 +70,8 @@ struct ServerRunTests {
     }
 
     @Test func theEventStreamTellsTheRunFromStartToEnd() async throws {
-        let server = try await ServerProcess(arguments: ["--speed", "20"])
+        // Slow enough (about a second) that the stream is opened while the run goes on.
+        let server = try await ServerProcess(arguments: ["--speed", "2"])
         let client = server.client(server.tokens.service)
         let accepted = try await client.send(.POST, "/v1/runs", json: API.runBody("support-triage"))
         #expect(accepted.status == 202)
