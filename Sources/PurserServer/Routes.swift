@@ -26,16 +26,21 @@ final class RouteTable: Sendable {
         routes.withLock { $0.append((method, path.split(separator: "/"))) }
     }
 
-    /// The methods some route takes for `path`, sorted; empty when no route has this path.
+    /// The methods some route takes for `path`, sorted; empty when no route has this path. As in
+    /// the router, a literal segment beats a parameter: `/v1/budgets/history` is the history's
+    /// path (GET), not a budget scope's (PUT, DELETE).
     func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/")
         return routes.withLock { routes in
-            Set(
-                routes.filter { route in
-                    route.segments.count == segments.count
-                        && zip(route.segments, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
-                }.map(\.method.rawValue)
-            ).sorted()
+            let matching = routes.filter { route in
+                route.segments.count == segments.count
+                    && zip(route.segments, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+            }
+            let literals = { (route: (method: HTTPRequest.Method, segments: [Substring])) in
+                route.segments.filter { !$0.hasPrefix(":") }.count
+            }
+            let mostSpecific = matching.map(literals).max() ?? 0
+            return Set(matching.filter { literals($0) == mostSpecific }.map(\.method.rawValue)).sorted()
         }
     }
 }
