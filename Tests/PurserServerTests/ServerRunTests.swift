@@ -70,8 +70,9 @@ struct ServerRunTests {
     }
 
     @Test func theEventStreamTellsTheRunFromStartToEnd() async throws {
-        // Slow enough (about a second) that the stream is opened while the run goes on.
-        let server = try await ServerProcess(arguments: ["--speed", "2"])
+        // Slow enough (several seconds) that the stream is opened while the run goes on, even
+        // when every other test is loading the machine.
+        let server = try await ServerProcess(arguments: ["--speed", "0.3"])
         let client = server.client(server.tokens.service)
         let accepted = try await client.send(.POST, "/v1/runs", json: API.runBody("support-triage"))
         #expect(accepted.status == 202)
