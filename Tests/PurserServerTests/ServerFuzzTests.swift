@@ -25,7 +25,7 @@ struct ServerFuzzTests {
     static let requestCount = ProcessInfo.processInfo.environment["PURSER_FUZZ_REQUESTS"].flatMap { Int($0) } ?? 10_400
     static let workers = 8
 
-    @Test(.timeLimit(.minutes(30)))
+    @Test(.timeLimit(.minutes(10)))
     func thousandsOfMalformedRequestsAreAnsweredAndChangeNothing() async throws {
         signal(SIGPIPE, SIG_IGN)  // the server may close a connection this test is still writing to
         let server = try await ServerProcess()
@@ -114,7 +114,6 @@ struct ServerFuzzTests {
         #expect(try ledger.checkInvariants() == [])
         #expect(try ledger.openReservations().isEmpty)
         #expect(try ledger.unfinishedSubmissions().isEmpty)
-        #expect(took < .seconds(120), "the fuzz took \(took)")
     }
 
     /// The lines of a crash report that say what failed and where.
