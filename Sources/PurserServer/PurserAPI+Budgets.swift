@@ -9,7 +9,7 @@ extension PurserAPI {
         routes.on(.get, "/v1/budgets") { request, context in
             _ = try context.require(Permission.read, to: "reading budgets")
             try request.rejectUnknownQuery(known: [])
-            let statuses = try await Self.storage { try ledger.budgetStatuses() }
+            let statuses = try await Self.blockingStorage { try ledger.budgetStatuses() }
             return try JSONResponse.make(["budgets": statuses])
         }
 
@@ -19,8 +19,8 @@ extension PurserAPI {
             let scope = try Self.scope(context)
             let body = try await JSONRequest.object(request, limit: bodyLimit)
             let (budget, reason) = try Self.budget(scope: scope, body)
-            let change = try await Self.storage { try ledger.setBudget(budget, actor: caller.name, reason: reason) }
-            let status = try await Self.storage {
+            let change = try await Self.blockingStorage { try ledger.setBudget(budget, actor: caller.name, reason: reason) }
+            let status = try await Self.blockingStorage {
                 try ledger.budgetStatuses().first { $0.budget.scope == budget.scope && $0.budget.period == budget.period }
             }
             return try JSONResponse.make(BudgetSet(change: change, status: status))
@@ -37,10 +37,10 @@ extension PurserAPI {
             do throws(BudgetInputError) { period = try BudgetPeriod(parsing: periodText) } catch {
                 throw APIProblem.badRequest("invalid_parameter", error.message)
             }
-            guard try await Self.storage({ try ledger.budget(scope: scope, period: period) }) != nil else {
+            guard try await Self.blockingStorage({ try ledger.budget(scope: scope, period: period) }) != nil else {
                 throw APIProblem.notFound("unknown_budget", "there is no budget \(scope)/\(period.rawValue)")
             }
-            let change = try await Self.storage {
+            let change = try await Self.blockingStorage {
                 try ledger.removeBudget(scope: scope, period: period, actor: caller.name, reason: request.query("reason"))
             }
             return try JSONResponse.make(change)
@@ -49,13 +49,13 @@ extension PurserAPI {
         routes.on(.get, "/v1/budgets/history") { request, context in
             _ = try context.require(Permission.read, to: "reading the budget history")
             try request.rejectUnknownQuery(known: [])
-            return try JSONResponse.make(["changes": try await Self.storage { try ledger.history() }])
+            return try JSONResponse.make(["changes": try await Self.blockingStorage { try ledger.history() }])
         }
 
         routes.on(.get, "/v1/alerts") { request, context in
             _ = try context.require(Permission.read, to: "reading alerts")
             try request.rejectUnknownQuery(known: [])
-            return try JSONResponse.make(["alerts": try await Self.storage { try ledger.alerts() }])
+            return try JSONResponse.make(["alerts": try await Self.blockingStorage { try ledger.alerts() }])
         }
 
         routes.on(.get, "/v1/spend") { request, context in
@@ -69,7 +69,7 @@ extension PurserAPI {
             } catch {
                 throw APIProblem.badRequest("invalid_parameter", error.message)
             }
-            let rows = try await Self.storage { try ledger.spend(by: grouping, from: window.start, to: window.end) }
+            let rows = try await Self.blockingStorage { try ledger.spend(by: grouping, from: window.start, to: window.end) }
             if Self.wantsCSV(request) {
                 return Response(
                     status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],

@@ -127,6 +127,20 @@ extension PurserAPI {
         return value
     }
 
+    /// Runs a synchronous ledger-file read or write on a dispatch queue, never on the
+    /// cooperative pool: it blocks its thread (waiting for a reader connection, or for the write
+    /// lock), and two such waits on a two-thread pool would stall every task, including the
+    /// ones that would free what they wait for.
+    static func blockingStorage<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws(APIProblem) -> T {
+        try await storage {
+            try await withCheckedThrowingContinuation { continuation in
+                blockingQueue.async { continuation.resume(with: Result { try body() }) }
+            }
+        }
+    }
+
+    private static let blockingQueue = DispatchQueue(label: "purser.api.blocking-storage", attributes: .concurrent)
+
     /// Runs a ledger-file read or write; a failure is a 500 naming what failed.
     static func storage<T: Sendable>(_ body: () async throws -> T) async throws(APIProblem) -> T {
         do { return try await body() } catch let problem as APIProblem { throw problem } catch {

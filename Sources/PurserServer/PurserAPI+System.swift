@@ -21,7 +21,7 @@ extension PurserAPI {
             _ = try context.require(Permission.read, to: "reading metrics")
             try request.rejectUnknownQuery(known: [])
             let counts = await manager.counts
-            let budgets = (try? ledger.budgetStatuses()) ?? []
+            let budgets = (try? await Self.blockingStorage { try ledger.budgetStatuses() }) ?? []
             metrics.snapshot(running: counts.running, queued: counts.queued, budgets: budgets)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

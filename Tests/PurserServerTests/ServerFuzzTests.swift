@@ -31,6 +31,17 @@ struct ServerFuzzTests {
         let server = try await ServerProcess()
         let service = server.client(server.tokens.service)
         let finance = server.client(server.tokens.finance)
+        do {
+            try await fuzz(server, service: service, finance: finance)
+        } catch {
+            try? await service.shutdown()
+            try? await finance.shutdown()
+            throw error
+        }
+    }
+
+    /// The fuzz and every check after it; shuts `service` and `finance` down unless it throws.
+    private func fuzz(_ server: ServerProcess, service: PurserClient, finance: PurserClient) async throws {
         let seedText = "seed \(String(Self.seed, radix: 16))"
 
         // The baseline: a budget the fuzz must never change, and a run.
@@ -64,21 +75,41 @@ struct ServerFuzzTests {
         let result = tally.result
         print(result.report(took: took, seedText: seedText))
 
-        #expect(result.sent >= Self.requestCount, "\(seedText): only \(result.sent) of \(Self.requestCount) requests were sent")
         #expect(
             result.failures.isEmpty,
             "\(seedText): \(result.failureCount) failures, the first:\n\(result.failures.prefix(40).joined(separator: "\n"))")
-        guard server.isRunning else {
-            Issue.record(
-                "\(seedText): the server died; requests in flight: \(result.inFlightAtStop)\nlog:\n\(Self.crash(in: server.log))")
+        if result.hung || !server.isRunning {
+            // A crashing server answers nothing while it writes its backtrace: let it finish.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while server.isRunning, ContinuousClock.now < deadline {
+                if Self.crashed(server.log), ContinuousClock.now > deadline - .seconds(30) { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            if !server.isRunning || Self.crashed(server.log) {
+                Issue.record(
+                    """
+                    \(seedText): the server died; requests in flight: \(result.inFlightAtStop)
+                    log:
+                    \(Self.crash(in: server.log))
+                    """)
+            } else {
+                Issue.record(
+                    """
+                    \(seedText): the server stopped answering (not even GET /healthz on a new connection); \
+                    requests in flight: \(result.inFlightAtStop)
+                    """)
+                try await server.kill9()
+            }
             try await service.shutdown()
             try await finance.shutdown()
             return
         }
+        #expect(result.sent >= Self.requestCount, "\(seedText): only \(result.sent) of \(Self.requestCount) requests were sent")
 
         // Still serving, and still working.
         let health = try await waitUntilIdle(service)
         #expect(health.status == 200, "\(health.text)")
+        #expect(health["running"] == 0 && health["queued"] == 0, "runs still going a minute after the fuzz: \(health.text)")
         let lastRun = try await service.send(.POST, "/v1/runs?wait=true", json: API.runBody("executive-brief"))
         #expect(lastRun.status == 200, "\(lastRun.text)")
         #expect(lastRun["status"] == "succeeded", "\(lastRun.text)")
@@ -101,11 +132,12 @@ struct ServerFuzzTests {
             "\(seedText): \(newChanges.count) budget changes logged, \(result.budgetChanges) answered 200")
         let scopes = Set(newChanges.compactMap { $0["scope"]?.stringValue })
         #expect(scopes.isSubset(of: Set(FuzzPlan.fuzzScopes)), "\(seedText): budgets changed outside the fuzz's scopes: \(scopes)")
+        #expect(before.protectedBudgets.count == 1, "\(before.protectedBudgets)")
         #expect(
             before.protectedBudgets == after.protectedBudgets,
             "\(seedText): a protected budget changed: \(before.protectedBudgets) -> \(after.protectedBudgets)")
-        #expect(before.protectedBudgets.count == 1)
 
+        // A clean stop, and books that add up.
         try await service.shutdown()
         try await finance.shutdown()
         let exitStatus = try await server.stop()
@@ -116,13 +148,17 @@ struct ServerFuzzTests {
         #expect(try ledger.unfinishedSubmissions().isEmpty)
     }
 
+    /// Whether the server's log holds a crash report.
+    static func crashed(_ log: String) -> Bool {
+        log.contains("Fatal error") || log.contains("runtime failure") || log.contains("Program crashed")
+    }
+
     /// The lines of a crash report that say what failed and where.
     static func crash(in log: String) -> String {
         let lines = log.components(separatedBy: "\n")
-        guard let start = lines.firstIndex(where: { $0.contains("Fatal error") || $0.contains("runtime failure") }) else {
-            return String(log.suffix(4000))
-        }
-        return lines[start..<min(lines.count, start + 20)].joined(separator: "\n")
+        guard let start = lines.firstIndex(where: crashed) else { return String(log.suffix(4000)) }
+        let thread = lines[start...].firstIndex { $0.contains("crashed:") } ?? start
+        return (lines[start..<(start + 1)] + lines[thread..<min(lines.count, thread + 12)]).joined(separator: "\n")
     }
 
     /// Waits until no run is running or queued, then answers the last health check.
@@ -182,6 +218,8 @@ final class FuzzTally: Sendable {
         var staleCloses: [String: Int] = [:]
         var inFlight: [Int: String] = [:]
         var inFlightAtStop: [String] = []
+        /// The server stopped answering altogether.
+        var hung = false
 
         func report(took: Duration, seedText: String) -> String {
             let statuses = byStatus.sorted { $0.key < $1.key }.map { "\($0.key == 0 ? "closed" : String($0.key)): \($0.value)" }
@@ -265,6 +303,12 @@ final class FuzzTally: Sendable {
     func changedBudget() { state.withLock { $0.result.budgetChanges += 1 } }
 
     func staleClose(after previous: String) { state.withLock { $0.result.staleCloses[previous, default: 0] += 1 } }
+
+    /// Records that the server no longer answers at all, and stops the fuzz.
+    func serverHung() {
+        state.withLock { $0.result.hung = true }
+        stop()
+    }
 }
 
 /// One thread's share of the fuzz: kept-alive requests on a connection of its own (opened
@@ -274,7 +318,7 @@ private struct FuzzWorker {
     let plan: FuzzPlan
     let tally: FuzzTally
     let socketPath: String
-    static let timeout = Duration.seconds(20)
+    static let timeout = Duration.seconds(10)
 
     func run() {
         var connection: Connection?
@@ -327,7 +371,7 @@ private struct FuzzWorker {
                 }
                 tally.count(request, status: 0)
                 tally.fail(request, timedOut ? "no answer within \(Self.timeout) (hang)" : "no answer: \(text)")
-                if timedOut, ProcessInfo.processInfo.environment["PURSER_FUZZ_PAUSE"] != nil { print("HANG #\(request.index) \(request.summary)"); Thread.sleep(forTimeInterval: 900) }
+                if timedOut, !FreshExchange.answersHealthCheck(socketPath: socketPath) { tally.serverHung() }
                 return
             }
         }
@@ -340,7 +384,11 @@ private struct FuzzWorker {
         } catch {
             tally.count(request, status: 0)
             tally.fail(request, "\(error)")
-            if "\(error)".contains("connect") { tally.stop() }
+            if "\(error)".hasPrefix("connect") {
+                tally.stop()
+            } else if "\(error)".contains("(hang)"), !FreshExchange.answersHealthCheck(socketPath: socketPath) {
+                tally.serverHung()
+            }
             return
         }
         let status = outcome.status ?? 0
@@ -469,6 +517,12 @@ enum FreshExchange {
             }
         }
         return Outcome(status: firstFinalStatus(received), bytes: received)
+    }
+
+    /// Whether `GET /healthz` on a new connection is answered 200 within five seconds.
+    static func answersHealthCheck(socketPath: String) -> Bool {
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: purser\r\nConnection: close\r\n\r\n".utf8)
+        return (try? run(socketPath: socketPath, bytes: request, timeout: .seconds(5)))?.status == 200
     }
 
     /// The status of the first response that is not `1xx`, from raw bytes.

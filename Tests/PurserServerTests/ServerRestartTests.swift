@@ -56,7 +56,9 @@ struct ServerRestartTests {
     }
 
     @Test func aGracefulStopLeavesRunsToResumeOnTheNextStart() async throws {
-        let server = try await ServerProcess(arguments: ["--speed", "2", "--grace", "1"])
+        // Real time: the review takes about half a minute, so the stop lands mid-run however
+        // late the event stream is read on a loaded machine.
+        let server = try await ServerProcess(arguments: ["--speed", "1", "--grace", "1"])
         let client = server.client(server.tokens.service)
         let (id, finished) = try await startAndWatch(client, steps: 2)
         try await client.shutdown()
@@ -72,9 +74,9 @@ struct ServerRestartTests {
     }
 
     @Test func aKilledServerResumesItsRunsFromTheJournal() async throws {
-        let server = try await ServerProcess(arguments: ["--speed", "2"])
+        let server = try await ServerProcess(arguments: ["--speed", "1"])
         let client = server.client(server.tokens.service)
-        let (id, finished) = try await startAndWatch(client, steps: 3)
+        let (id, finished) = try await startAndWatch(client, steps: 2)
         try await client.shutdown()
         try await server.kill9()
         #expect(FileManager.default.fileExists(atPath: server.socketPath), "SIGKILL leaves the socket file behind")

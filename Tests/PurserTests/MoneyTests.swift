@@ -20,8 +20,13 @@ struct MoneyTests {
         #expect(throws: MoneyError.tooPrecise("0.0000001")) { try Money(parsing: "0.0000001") }
     }
 
-    @Test func rejectsOverflow() {
+    @Test func rejectsOverflow() throws {
         #expect(throws: MoneyError.outOfRange("99999999999999999999")) { try Money(parsing: "99999999999999999999") }
+        // The whole part fits in micros, but adding the fraction does not (found by the server fuzz).
+        for text in ["9223372036854.999999", "9223372036854.775808", "-9223372036854.775808"] {
+            #expect(throws: MoneyError.outOfRange(text)) { try Money(parsing: text) }
+        }
+        #expect(try Money(parsing: "9223372036854.775807").micros == Int64.max)
     }
 
     @Test(arguments: [(12_500, "0.0125"), (3_000_000, "3.00"), (-1, "-0.000001"), (0, "0.00"), (1_230_000, "1.23")]

@@ -75,7 +75,8 @@ extension Money {
         let fractionMicros = Int64(paddedFraction)!
         let (scaled, overflow) = units.multipliedReportingOverflow(by: Self.microsPerUnit)
         guard !overflow else { throw MoneyError.outOfRange(text) }
-        let total = scaled + fractionMicros
+        let (total, overflowed) = scaled.addingReportingOverflow(fractionMicros)
+        guard !overflowed else { throw MoneyError.outOfRange(text) }
         self.micros = negative ? -total : total
     }
 }
