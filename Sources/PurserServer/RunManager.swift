@@ -69,6 +69,9 @@ public actor RunManager {
     private var running = 0
     private var byKey: [String: RunID] = [:]
     private var userCancelled: Set<RunID> = []
+    /// Runs a drain cancelled: however their cancellation surfaced (cancelled, or a call that
+    /// failed as it was torn down), they did not end; they resume on the next start.
+    private var drainCancelled: Set<RunID> = []
     private var draining = false
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -229,7 +232,7 @@ public actor RunManager {
     /// waiters, and starts the next queued run.
     private func finished(_ id: RunID, result: RunResult, saveSummary: Bool) async {
         guard let run = live[id] else { return }
-        let interrupted = draining && result.status == .cancelled && !userCancelled.contains(id)
+        let interrupted = drainCancelled.contains(id) && !userCancelled.contains(id)
         if !interrupted {
             do {
                 if saveSummary { try await ledger.save(result.summary(input: run.request.input, tags: run.request.tags)) }
@@ -361,6 +364,7 @@ public actor RunManager {
     private func cancelAll() {
         let left = states.values.compactMap(\.handle)
         guard !left.isEmpty else { return }
+        drainCancelled.formUnion(left.map(\.id))
         logger.info("cancelling \(left.count) runs still going after the grace period; they resume on restart")
         for handle in left { handle.cancel() }
     }

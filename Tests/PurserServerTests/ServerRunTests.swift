@@ -69,10 +69,14 @@ struct ServerRunTests {
         try await server.stop()
     }
 
-    @Test func theEventStreamTellsTheRunFromStartToEnd() async throws {
-        // Slow enough (several seconds) that the stream is opened while the run goes on, even
-        // when every other test is loading the machine.
-        let server = try await ServerProcess(arguments: ["--speed", "0.3"])
+    @Test(.timeLimit(.minutes(5))) func theEventStreamTellsTheRunFromStartToEnd() async throws {
+        let server = try await ServerProcess()
+        // A pause budget holds the run at its first call, so the stream is surely opened while
+        // the run is live however loaded the machine is; raising the cap lets it finish.
+        let finance = server.client(server.tokens.finance)
+        let hold = try await finance.send(
+            .PUT, "/v1/budgets/workflow%3Asupport-triage", json: ["period": "day", "limit": "0.000001", "policy": "pause"])
+        #expect(hold.status == 200, "\(hold.text)")
         let client = server.client(server.tokens.service)
         let accepted = try await client.send(.POST, "/v1/runs", json: API.runBody("support-triage"))
         #expect(accepted.status == 202)
@@ -81,12 +85,16 @@ struct ServerRunTests {
         let id = try #require(accepted["id"]?.stringValue)
         let (status, stream) = try await client.events("/v1/runs/\(id)/events")
         #expect(status == 200)
+        let release = try await finance.send(
+            .PUT, "/v1/budgets/workflow%3Asupport-triage", json: ["period": "day", "limit": "10.00", "policy": "pause"])
+        #expect(release.status == 200, "\(release.text)")
         var events: [ServerSentEvent] = []
         for try await event in stream { events.append(event) }
         let names = events.map(\.event)
         #expect(names.first == "runStarted")
         #expect(names.last == "runFinished")
         #expect(names.contains("stepStarted") && names.contains("stepFinished"))
+        #expect(names.contains("runPaused") && names.contains("runResumed"), "\(names)")
         #expect(events.map(\.id) == (1...events.count).map { String($0) })
         let finished = try JSONValue(parsing: try #require(events.last?.data))
         #expect(finished["id"]?.stringValue == id)
@@ -100,6 +108,7 @@ struct ServerRunTests {
         var lateEvents: [ServerSentEvent] = []
         for try await event in late { lateEvents.append(event) }
         #expect(lateEvents.map(\.event) == ["runFinished"])
+        try await finance.shutdown()
         try await client.shutdown()
         try await server.stop()
     }
