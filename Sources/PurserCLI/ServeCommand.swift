@@ -75,11 +75,13 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "purser")
-        // Everything the server creates (socket, ledger, tokens) is the owner's alone, from the
-        // moment it exists; a socket_group widens the socket afterwards.
-        umask(0o077)
         let directory = global.dataDirectory
         try directory.ensureExists()
+        // Every file the server creates from here on (socket, ledger, tokens) is readable and
+        // writable by the owner alone from the moment it exists, so a client never sees the
+        // socket before it is secured; a socket_group widens the socket afterwards. (0o177, not
+        // 0o077: a socket's mode comes from the umask alone, and the server creates no folders.)
+        umask(0o177)
         let file = ConfigurationFile(directory: directory)
         var configuration = try file.load()
         if configuration.auth.tokens.isEmpty {

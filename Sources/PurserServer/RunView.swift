@@ -70,34 +70,29 @@ public struct RunView: Encodable, Sendable {
         estimate = live.estimate
     }
 
-    /// A run the server accepted and that has ended.
+    /// A run the server accepted and that has ended, as stored.
     init(submission: Submission, result: RunResult, summary: RunSummary?) {
-        id = result.id
-        workflow = result.workflow
-        status = result.status
-        tags = summary?.tags ?? [:]
-        idempotencyKey = submission.idempotencyKey
-        submittedAt = submission.submittedAt
+        self.init(
+            result: result, tags: summary?.tags ?? [:], idempotencyKey: submission.idempotencyKey,
+            submittedAt: submission.submittedAt)
         startedAt = summary?.startedAt
         endedAt = summary?.endedAt
-        durationSeconds = result.duration
-        output = result.output
-        error = result.error
-        steps = result.records
-        totals = result.totals
-        estimate = result.estimate
-        estimateVsActual = result.estimate.map { EstimateVsActual($0, actual: result.totals.cost) }
     }
 
     /// A run that just ended in this server.
     init(finished: FinishedRun) {
-        let result = finished.result
+        self.init(
+            result: finished.result, tags: finished.request.tags, idempotencyKey: finished.request.idempotencyKey,
+            submittedAt: finished.submittedAt)
+    }
+
+    private init(result: RunResult, tags: [String: String], idempotencyKey: String?, submittedAt: Date) {
         id = result.id
         workflow = result.workflow
         status = result.status
-        tags = finished.request.tags
-        idempotencyKey = finished.request.idempotencyKey
-        submittedAt = finished.submittedAt
+        self.tags = tags
+        self.idempotencyKey = idempotencyKey
+        self.submittedAt = submittedAt
         durationSeconds = result.duration
         output = result.output
         error = result.error
