@@ -95,28 +95,19 @@ struct CLITests {
     @Test func interruptingARunCancelsItCleanly() async throws {
         let environment = environment
         let (logged, status, stdout) = try await offThePool {
-            let process = Process()
-            process.executableURL = Self.executable
             // Twenty times slower than real time: the run cannot end before it is interrupted,
             // however loaded the machine is.
-            process.arguments = ["run", "contract-review", "--speed", "0.05"]
-            process.environment = environment
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
+            let child = try ChildProcess.start(
+                Self.executable, ["run", "contract-review", "--speed", "0.05"], environment: environment,
+                inheritEnvironment: false)
             // The CLI logs "running ..." once its Ctrl-C handler is in place.
-            var logged = ""
-            while !logged.contains("running contract-review") {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                logged += String(decoding: chunk, as: UTF8.self)
+            while child.process.isRunning, !child.stderrSoFar.contains("running contract-review") {
+                Thread.sleep(forTimeInterval: 0.01)
             }
-            process.interrupt()
-            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (logged, process.terminationStatus, stdout)
+            let logged = child.stderrSoFar
+            child.process.interrupt()
+            let outcome = try child.wait()
+            return (logged, outcome.status, outcome.stdout)
         }
         #expect(logged.contains("running contract-review"))
         #expect(status == 130)

@@ -201,21 +201,9 @@ struct TiersCommandTests {
             // Not PurserProcess.run: that adds the caller's environment, and these runs must see
             // nothing but PURSER_HOME.
             let home = home.path
-            let (exitStatus, stderr, stdout) = try await offThePool {
-                let process = Process()
-                process.executableURL = CLITests.executable
-                process.arguments = arguments
-                process.environment = ["PURSER_HOME": home]
-                let err = Pipe()
-                process.standardError = err
-                let out = Pipe()
-                process.standardOutput = out
-                try process.run()
-                let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, stderr, stdout)
-            }
+            let outcome = try await ChildProcess.run(
+                CLITests.executable, arguments, environment: ["PURSER_HOME": home], inheritEnvironment: false)
+            let (exitStatus, stderr, stdout) = (outcome.status, outcome.stderr, outcome.stdoutData)
             #expect(exitStatus == status, "\(arguments): \(stderr)")
             #expect(stderr.contains(message), "\(arguments): \(stderr)")
             if status != 64 { #expect(stdout.isEmpty, "\(arguments)") }

@@ -29,21 +29,19 @@ struct MultiProcessTests {
         let cap = Money(micros: 60_000)
         try ledger.setBudget(try Budget(scope: .global, period: .month, limit: cap), actor: "test")
 
-        var children: [(Process, Pipe)] = []
-        for _ in 0..<3 {
-            let process = Process()
-            let output = Pipe()
-            process.executableURL = Self.helper
-            process.arguments = ["--hammer", path, "--pairs", "400", "--amount", "100"]
-            process.standardOutput = output
-            try process.run()
-            children.append((process, output))
-        }
-        var outcomes: [Outcome] = []
-        for (process, output) in children {
-            let (status, data) = await Self.waitForExit(process, output: output)
-            #expect(status == 0)
-            outcomes.append(try JSONDecoder().decode(Outcome.self, from: data))
+        // All three start before any is waited for, so they really race.
+        let outcomes = try await withThrowingTaskGroup(of: ChildOutcome.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    try await ChildProcess.run(Self.helper, ["--hammer", path, "--pairs", "400", "--amount", "100"])
+                }
+            }
+            var outcomes: [Outcome] = []
+            for try await child in group {
+                #expect(child.status == 0, "\(child.stderr)")
+                outcomes.append(try JSONDecoder().decode(Outcome.self, from: child.stdoutData))
+            }
+            return outcomes
         }
 
         #expect(outcomes.map { $0.settled + $0.refused } == [400, 400, 400])
@@ -54,23 +52,4 @@ struct MultiProcessTests {
         #expect(try ledger.openReservations().isEmpty)
         #expect(try ledger.checkInvariants() == [])
     }
-
-    /// Reads a child's output to its end and waits for it on a thread of its own, so the test
-    /// does not hold one of the few cooperative threads while the children work.
-    private static func waitForExit(_ process: Process, output: Pipe) async -> (Int32, Data) {
-        let child = UncheckedChild(process: process, output: output)
-        return await withCheckedContinuation { continuation in
-            Thread {
-                let data = child.output.fileHandleForReading.readDataToEndOfFile()
-                child.process.waitUntilExit()
-                continuation.resume(returning: (child.process.terminationStatus, data))
-            }.start()
-        }
-    }
-}
-
-/// A running child handed to the one thread that waits for it; nothing else touches it meanwhile.
-private struct UncheckedChild: @unchecked Sendable {
-    let process: Process
-    let output: Pipe
 }

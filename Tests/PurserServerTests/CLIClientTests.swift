@@ -8,34 +8,13 @@ import Testing
 /// without one (or with `--embedded`).
 @Suite("CLI as a client of the server")
 struct CLIClientTests {
-    struct Outcome: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Outcome = ChildOutcome
 
     /// Runs `purser` on the server's data directory with `token` in PURSER_TOKEN.
     static func purser(_ arguments: [String], home: String, token: String?) async throws -> Outcome {
-        try await offThePool {
-            let process = Process()
-            process.executableURL = ServerProcess.executable
-            process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment["PURSER_HOME"] = home
-            environment["PURSER_TOKEN"] = token
-            process.environment = environment
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Outcome(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr, as: UTF8.self))
-        }
+        var environment = ["PURSER_HOME": home]
+        environment["PURSER_TOKEN"] = token
+        return try await ChildProcess.run(ServerProcess.executable, arguments, environment: environment)
     }
 
     @Test func budgetsSpendAndRunsGoThroughTheServerWithTheTokensRole() async throws {

@@ -98,18 +98,8 @@ struct OpenAPIConformanceTests {
         let script = try #require(
             Bundle.module.url(forResource: "validate_openapi", withExtension: "py"), sourceLocation: sourceLocation)
         let arguments = [script.path, spec.path, exchanges.path, String(lines.count)]
-        let (status, output) = try await offThePool { () throws -> (Int32, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let validation = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
+        let (status, output) = (validation.status, validation.stdout + validation.stderr)
         #expect(status == 0, "validate_openapi.py failed (exit \(status)):\n\(output)", sourceLocation: sourceLocation)
         #expect(output.contains("checked \(lines.count) exchanges"), "\(output)", sourceLocation: sourceLocation)
         withExtendedLifetime(folder) {}

@@ -89,20 +89,9 @@ struct ServerRestartTests {
 
     @Test func aSecondServerOnALiveSocketRefusesToStart() async throws {
         let server = try await ServerProcess()
-        let process = Process()
-        process.executableURL = ServerProcess.executable
-        process.arguments = ["serve", "--speed", "instant"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["PURSER_HOME": server.home.path]) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let box = UncheckedPipe(process: process, pipe: errors)
-        let (status, output) = try await offThePool {
-            let data = box.pipe.fileHandleForReading.readDataToEndOfFile()
-            box.process.waitUntilExit()
-            return (box.process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let second = try await ChildProcess.run(
+            ServerProcess.executable, ["serve", "--speed", "instant"], environment: ["PURSER_HOME": server.home.path])
+        let (status, output) = (second.status, second.stderr)
         #expect(status != 0)
         #expect(output.contains("already listening"), "\(output)")
         // The first server is untouched.
@@ -111,9 +100,4 @@ struct ServerRestartTests {
         try await client.shutdown()
         try await server.stop()
     }
-}
-
-private struct UncheckedPipe: @unchecked Sendable {
-    let process: Process
-    let pipe: Pipe
 }
