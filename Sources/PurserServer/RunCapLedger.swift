@@ -21,7 +21,14 @@ public final class RunCapLedger: Ledger, Sendable {
     public let base: any Ledger
     private let caps = Mutex<[RunID: RunCap]>([:])
     /// Told how long each durable ledger operation took (the server's metrics).
-    private let observer = Mutex<(@Sendable (String, Duration) -> Void)?>(nil)
+    private let observer = Mutex<Observer?>(nil)
+
+    /// The observer closure in a struct of its own. Why: a bare closure stored in a `Mutex` is
+    /// reabstracted on every `inout` access, and the write-back wraps it in two more thunks each
+    /// time, so every ledger operation got slower than the last (and the chain grew without end).
+    private struct Observer {
+        let observe: @Sendable (String, Duration) -> Void
+    }
 
     public init(base: any Ledger) {
         self.base = base
@@ -31,14 +38,14 @@ public final class RunCapLedger: Ledger, Sendable {
 
     /// Reports the duration of every `reserve`, `settle` and `release` to `observe`.
     public func observe(_ observe: @escaping @Sendable (_ operation: String, _ took: Duration) -> Void) {
-        observer.withLock { $0 = observe }
+        observer.withLock { $0 = Observer(observe: observe) }
     }
 
     private func timed<T>(_ operation: String, _ body: () async throws -> T) async rethrows -> T {
         let start = ContinuousClock.now
         defer {
             let took = ContinuousClock.now - start
-            observer.withLock { $0 }?(operation, took)
+            observer.withLock { $0 }?.observe(operation, took)
         }
         return try await body()
     }
