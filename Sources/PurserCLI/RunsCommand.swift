@@ -104,12 +104,13 @@ struct RunsShowCommand: AsyncParsableCommand {
                 return
             }
             let ledger = try LedgerFile.open(global.dataDirectory)
-            let view: RunView?
-            do { view = try await RunView.stored(RunID(id), in: ledger) } catch {
+            let document: Data?
+            do { document = try await RunView.storedDocument(RunID(id), in: ledger) } catch {
                 throw CLIFailure(message: "cannot read run \(id): \(error)", exitCode: ExitCodes.internal)
             }
-            guard let view else { throw CLIFailure(message: "no run \(id)", exitCode: ExitCodes.notFound) }
-            Terminal.standardOutput.write(BudgetReport.json(view) + "\n")
+            guard let document else { throw CLIFailure(message: "no run \(id)", exitCode: ExitCodes.notFound) }
+            let text = String(decoding: document, as: UTF8.self)
+            Terminal.standardOutput.write(((try? JSONValue(parsing: text))?.prettyJSON ?? text) + "\n")
         } catch {
             Self.exit(with: error)
         }

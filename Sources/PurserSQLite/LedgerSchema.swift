@@ -23,7 +23,7 @@ enum LedgerSchema {
 
     /// Runs the server accepted: the request as it came (so an interrupted run can be started
     /// again after a restart), its idempotency key (unique, so the same key never starts a
-    /// second run, however many requests race), and the whole result once it ends.
+    /// second run, however many requests race), and the API's document of the run once it ends.
     /// `finished` is 0 until then; the partial index keeps finding the unfinished ones cheap.
     private static let submissions = """
         CREATE TABLE submission (
@@ -32,7 +32,7 @@ enum LedgerSchema {
             workflow TEXT NOT NULL,
             request TEXT NOT NULL,
             finished INTEGER NOT NULL DEFAULT 0,
-            result TEXT,
+            document TEXT,
             submitted_at_ms INTEGER NOT NULL
         );
         CREATE INDEX submission_unfinished ON submission(submitted_at_ms) WHERE finished = 0;

@@ -10,19 +10,20 @@ public struct Submission: Sendable, Hashable {
     /// The request as the server parsed it (input, tags, per-run budget), as JSON.
     public var request: JSONValue
     public var submittedAt: Date
-    /// The whole result once the run ended; `nil` while it is queued or running.
-    public var result: RunResult?
+    /// The run as the API answers for it (a JSON document), recorded when it ended; `nil` while
+    /// it is queued or running. Stored as sent so that reading an ended run costs no encoding.
+    public var document: Data?
 
     public init(
         id: RunID, idempotencyKey: String?, workflow: String, request: JSONValue, submittedAt: Date,
-        result: RunResult? = nil
+        document: Data? = nil
     ) {
         self.id = id
         self.idempotencyKey = idempotencyKey
         self.workflow = workflow
         self.request = request
         self.submittedAt = submittedAt
-        self.result = result
+        self.document = document
     }
 }
 
@@ -70,12 +71,12 @@ extension SQLiteLedger {
         return (stored, false)
     }
 
-    /// Records the end of an accepted run: its whole result.
-    public func finishSubmission(_ result: RunResult) async throws {
-        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+    /// Records the end of an accepted run: `document`, the JSON the API answers for it.
+    public func finishSubmission(_ id: RunID, document: Data) async throws {
+        let json = String(decoding: document, as: UTF8.self)
         try await writeImmediately { db in
-            try db.cachedStatement(sql: "UPDATE submission SET finished = 1, result = ? WHERE id = ?")
-                .execute(arguments: [json, result.id.rawValue])
+            try db.cachedStatement(sql: "UPDATE submission SET finished = 1, document = ? WHERE id = ?")
+                .execute(arguments: [json, id.rawValue])
         }
     }
 
@@ -132,12 +133,10 @@ extension SQLiteLedger {
 
     private static func submission(from row: Row) throws -> Submission {
         let request = try JSONValue(parsing: row["request"] as String)
-        let result = try (row["result"] as String?).map {
-            try JSONDecoder().decode(RunResult.self, from: Data($0.utf8))
-        }
         return Submission(
             id: RunID(row["id"] as String), idempotencyKey: row["idempotency_key"], workflow: row["workflow"],
-            request: request, submittedAt: StoredTime.date(row["submitted_at_ms"]), result: result)
+            request: request, submittedAt: StoredTime.date(row["submitted_at_ms"]),
+            document: (row["document"] as String?).map { Data($0.utf8) })
     }
 }
 

@@ -7,16 +7,26 @@ enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
         -> Response
     {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         let data: Data
-        do { data = try encoder.encode(value) } catch {
+        do { data = try encode(value) } catch {
             throw APIProblem(.internalServerError, code: "encoding_failed", "could not encode the answer: \(error)")
         }
+        return make(encoded: data, status: status, headers: headers)
+    }
+
+    /// An answer already encoded (a stored run's document).
+    static func make(encoded data: Data, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `value` as the API writes JSON.
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 
     static func make(json: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

@@ -20,7 +20,7 @@ extension PurserAPI {
             let location: HTTPFields = [.location: "/v1/runs/\(accepted.id)"]
             guard let finished = await manager.finish(of: accepted.id) else {
                 // It had already ended (an idempotency key naming an earlier run).
-                return try JSONResponse.make(try await view(of: accepted.id), headers: location)
+                return JSONResponse.make(encoded: try await document(of: accepted.id), headers: location)
             }
             if finished.interrupted {
                 throw APIProblem(
@@ -28,7 +28,7 @@ extension PurserAPI {
                     "the server is shutting down; run \(accepted.id) resumes when it starts again", retryAfter: 1,
                     extra: ["runID": accepted.id.rawValue])
             }
-            return try JSONResponse.make(RunView(finished: finished), headers: location)
+            return JSONResponse.make(encoded: finished.document, headers: location)
         }
 
         routes.on(.get, "/v1/runs") { request, context in
@@ -60,7 +60,7 @@ extension PurserAPI {
         routes.on(.get, "/v1/runs/:id") { request, context in
             _ = try context.require(Permission.read, to: "reading runs")
             try request.rejectUnknownQuery(known: [])
-            return try JSONResponse.make(try await view(of: try Self.runID(context)))
+            return JSONResponse.make(encoded: try await document(of: try Self.runID(context)))
         }
 
         routes.on(.post, "/v1/runs/:id/cancel") { request, context in
@@ -68,13 +68,14 @@ extension PurserAPI {
             try request.rejectUnknownQuery(known: [])
             let id = try Self.runID(context)
             guard await manager.cancel(id) else {
-                let current = try await view(of: id)
+                let current = try await document(of: id)
+                let status = (try? RunDocumentHead(current))?.status.rawValue ?? "unknown"
                 throw APIProblem(
-                    .conflict, code: "run_not_active", "run \(id) has already ended (\(current.status.rawValue))",
-                    extra: ["runStatus": current.status.rawValue])
+                    .conflict, code: "run_not_active", "run \(id) has already ended (\(status))",
+                    extra: ["runStatus": status])
             }
-            if let finished = await manager.finish(of: id) { return try JSONResponse.make(RunView(finished: finished)) }
-            return try JSONResponse.make(try await view(of: id))
+            if let finished = await manager.finish(of: id) { return JSONResponse.make(encoded: finished.document) }
+            return JSONResponse.make(encoded: try await document(of: id))
         }
 
         routes.on(.get, "/v1/runs/:id/events") { request, context in
@@ -92,11 +93,15 @@ extension PurserAPI {
         }
     }
 
-    /// The run as it is now, live or ended; 404 if no such run is known.
-    func view(of id: RunID) async throws(APIProblem) -> RunView {
-        if let live = await manager.liveView(of: id) { return RunView(live: live) }
+    /// The run as it is now, live or ended, as its ``RunView`` JSON; 404 if no such run is known.
+    func document(of id: RunID) async throws(APIProblem) -> Data {
+        if let live = await manager.liveView(of: id) {
+            do { return try RunView(live: live).encoded() } catch {
+                throw APIProblem(.internalServerError, code: "encoding_failed", "could not encode the answer: \(error)")
+            }
+        }
         let ledger = ledger
-        guard let stored = try await Self.storage({ try await RunView.stored(id, in: ledger) }) else {
+        guard let stored = try await Self.storage({ try await RunView.storedDocument(id, in: ledger) }) else {
             throw APIProblem.notFound("unknown_run", "no run \(id)")
         }
         return stored

@@ -30,6 +30,7 @@ public actor RunManager {
 
     private struct LiveState {
         var handle: RunHandle?
+        var startedAt: Date?
         var waiters: [CheckedContinuation<FinishedRun, Never>] = []
     }
 
@@ -169,8 +170,8 @@ public actor RunManager {
         guard submission.workflow == request.workflow, (try? RunRequest(submission: submission))?.input == request.input else {
             throw conflict(id)
         }
-        let status = submission.result?.status ?? .running
-        return Accepted(id: id, status: status, estimate: submission.result?.estimate, created: false)
+        let head = submission.document.flatMap { try? RunDocumentHead($0) }
+        return Accepted(id: id, status: head?.status ?? .running, estimate: head?.estimate, created: false)
     }
 
     private func conflict(_ id: RunID) -> APIProblem {
@@ -218,6 +219,7 @@ public actor RunManager {
                 extra: ["runID": id.rawValue])
         }
         states[id]?.handle = handle
+        states[id]?.startedAt = Date()
         metrics.started(workflow: run.request.workflow)
         let events = run.events
         Task {
@@ -233,10 +235,15 @@ public actor RunManager {
     private func finished(_ id: RunID, result: RunResult, saveSummary: Bool) async {
         guard let run = live[id] else { return }
         let interrupted = drainCancelled.contains(id) && !userCancelled.contains(id)
+        // Encoded once: the same bytes are recorded and sent to every waiter.
+        let document = Self.document(
+            RunView(
+                result: result, tags: run.request.tags, idempotencyKey: run.request.idempotencyKey,
+                submittedAt: run.submission.submittedAt, startedAt: states[id]?.startedAt, endedAt: Date()))
         if !interrupted {
             do {
                 if saveSummary { try await ledger.save(result.summary(input: run.request.input, tags: run.request.tags)) }
-                try await ledger.finishSubmission(result)
+                try await ledger.finishSubmission(id, document: document)
             } catch {
                 logger.error("could not record the end of run \(id): \(error)")
             }
@@ -249,14 +256,25 @@ public actor RunManager {
         let waiters = states.removeValue(forKey: id)?.waiters ?? []
         userCancelled.remove(id)
         if let key = run.request.idempotencyKey { byKey[key] = nil }
-        let finishedRun = FinishedRun(
-            result: result, request: run.request, submittedAt: run.submission.submittedAt, interrupted: interrupted)
+        let finishedRun = FinishedRun(id: id, document: document, interrupted: interrupted)
         for waiter in waiters { waiter.resume(returning: finishedRun) }
         await startQueued()
         if live.isEmpty || (draining && running == 0) {
             let idle = idleWaiters
             idleWaiters = []
             for waiter in idle { waiter.resume() }
+        }
+    }
+
+    /// `view` as JSON; should encoding fail (it cannot for the values a run holds), a document
+    /// that still says how the run ended.
+    private static func document(_ view: RunView) -> Data {
+        do { return try view.encoded() } catch {
+            let fallback: JSONValue = [
+                "id": .string(view.id.rawValue), "workflow": .string(view.workflow), "status": .string(view.status.rawValue),
+                "error": ["code": "internal", "message": .string("the run's record could not be encoded: \(error)")],
+            ]
+            return Data(fallback.compactJSON.utf8)
         }
     }
 
@@ -340,7 +358,10 @@ public actor RunManager {
                     records: [], totals: RunTotals(), duration: 0,
                     error: PurserError(.internal, "could not be resumed: \(error.description)"), estimate: nil,
                     observations: RunObservations())
-                try? await ledger.finishSubmission(failed)
+                let view = RunView(
+                    result: failed, tags: [:], idempotencyKey: submission.idempotencyKey,
+                    submittedAt: submission.submittedAt, startedAt: nil, endedAt: Date())
+                try? await ledger.finishSubmission(submission.id, document: Self.document(view))
             }
         }
         return unfinished.count
@@ -377,9 +398,9 @@ public actor RunManager {
 
 /// How a live run ended, straight from memory (no reading back what was just written).
 public struct FinishedRun: Sendable {
-    public var result: RunResult
-    public var request: RunRequest
-    public var submittedAt: Date
+    public var id: RunID
+    /// The run's ``RunView`` as JSON, as recorded.
+    public var document: Data
     /// Cancelled by a shutdown; it resumes on the next start.
     public var interrupted: Bool
 }

@@ -41,19 +41,19 @@ public struct RunView: Encodable, Sendable {
         }
     }
 
-    /// A run from the ledger file: the result the server recorded, or (for a run the CLI ran,
-    /// or one still going in another process) its summary and journaled steps; `nil` if unknown.
-    public static func stored(_ id: RunID, in ledger: SQLiteLedger) async throws -> RunView? {
-        let submission = try await ledger.submission(id)
-        let summary = try await ledger.run(id)
-        if let submission, let result = submission.result {
-            return RunView(submission: submission, result: result, summary: summary)
-        }
-        guard let summary else { return nil }
+    /// A stored run's document: the one the server recorded when the run ended, or (for a run
+    /// the CLI ran, or one still going in another process) one built from its summary and
+    /// journaled steps; `nil` if the run is unknown.
+    public static func storedDocument(_ id: RunID, in ledger: SQLiteLedger) async throws -> Data? {
+        if let document = try await ledger.submission(id)?.document { return document }
+        guard let summary = try await ledger.run(id) else { return nil }
         let journal = try await ledger.entries(for: id)
         let steps = journal.values.map(\.record).sorted { $0.startedAt < $1.startedAt }
-        return RunView(summary: summary, steps: steps)
+        return try RunView(summary: summary, steps: steps).encoded()
     }
+
+    /// The view as the API sends it.
+    public func encoded() throws -> Data { try JSONResponse.encode(self) }
 
     /// A run that has not ended.
     init(live: LiveRunView) {
@@ -70,29 +70,19 @@ public struct RunView: Encodable, Sendable {
         estimate = live.estimate
     }
 
-    /// A run the server accepted and that has ended, as stored.
-    init(submission: Submission, result: RunResult, summary: RunSummary?) {
-        self.init(
-            result: result, tags: summary?.tags ?? [:], idempotencyKey: submission.idempotencyKey,
-            submittedAt: submission.submittedAt)
-        startedAt = summary?.startedAt
-        endedAt = summary?.endedAt
-    }
-
-    /// A run that just ended in this server.
-    init(finished: FinishedRun) {
-        self.init(
-            result: finished.result, tags: finished.request.tags, idempotencyKey: finished.request.idempotencyKey,
-            submittedAt: finished.submittedAt)
-    }
-
-    private init(result: RunResult, tags: [String: String], idempotencyKey: String?, submittedAt: Date) {
+    /// A run that ended in this server: what it records and answers.
+    init(
+        result: RunResult, tags: [String: String], idempotencyKey: String?, submittedAt: Date, startedAt: Date?,
+        endedAt: Date
+    ) {
         id = result.id
         workflow = result.workflow
         status = result.status
         self.tags = tags
         self.idempotencyKey = idempotencyKey
         self.submittedAt = submittedAt
+        self.startedAt = startedAt
+        self.endedAt = endedAt
         durationSeconds = result.duration
         output = result.output
         error = result.error
@@ -122,6 +112,19 @@ struct RunList: Encodable, Sendable {
     var runs: [RunSummary]
     /// Pass as `cursor` for the next page; absent on the last.
     var nextCursor: String?
+}
+
+/// The fields of a run's document that the server reads back (an idempotent repeat answers
+/// with the run's status and estimate).
+struct RunDocumentHead: Decodable {
+    var status: RunStatus
+    var estimate: RunEstimate?
+
+    init(_ document: Data) throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        self = try decoder.decode(Self.self, from: document)
+    }
 }
 
 /// What `POST /v1/runs` answers when it does not wait.
