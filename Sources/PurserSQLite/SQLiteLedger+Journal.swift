@@ -8,7 +8,7 @@ import Purser
 /// Entries are JSON, read back exactly.
 extension SQLiteLedger: Journal {
     public func record(_ entry: JournalEntry) async throws {
-        let json = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
+        let json = String(decoding: try StreamingJSONEncoder().encodeBytes(entry), as: UTF8.self)
         let now = Int64((clock.wallNow().timeIntervalSince1970 * 1000).rounded())
         // Group-committed with the ledger's other writes.
         try await writeImmediately { db in

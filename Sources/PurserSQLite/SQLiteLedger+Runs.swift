@@ -9,7 +9,7 @@ import Purser
 extension SQLiteLedger: RunStore {
     /// Group-committed with the ledger's other writes: a busy server saves every run twice.
     public func save(_ run: RunSummary) async throws {
-        let json = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        let json = String(decoding: try StreamingJSONEncoder().encodeBytes(run), as: UTF8.self)
         try await writeImmediately { db in try Self.saveRun(run, json: json, in: db) }
     }
 

@@ -44,7 +44,7 @@ extension SQLiteLedger {
         submission: Submission, created: Bool
     ) {
         let request = submission.request.compactJSON
-        let runJSON = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+        let runJSON = String(decoding: try StreamingJSONEncoder().encodeBytes(summary), as: UTF8.self)
         let existing: String? = try await writeImmediately { db in
             if let key = submission.idempotencyKey,
                 let id = try String.fetchOne(

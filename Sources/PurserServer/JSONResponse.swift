@@ -21,12 +21,9 @@ enum JSONResponse {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// `value` as the API writes JSON.
+    /// `value` as the API writes JSON (dates in ISO 8601, slashes unescaped).
     static func encode(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try encoder.encode(value)
+        try StreamingJSONEncoder(dateStrategy: .iso8601).encode(value)
     }
 
     static func make(json: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

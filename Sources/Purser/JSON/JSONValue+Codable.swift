@@ -136,12 +136,10 @@ extension JSONValue {
 }
 
 extension JSONValue {
-    /// Any `Encodable` as a `JSONValue`, through Foundation's encoder (dates as ISO 8601):
-    /// for documents assembled from typed values and plain JSON.
+    /// Any `Encodable` as a `JSONValue` (dates as ISO 8601): for documents assembled from
+    /// typed values and plain JSON.
     public static func encoding(_ value: some Encodable) throws -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
-        return try JSONValue(parsing: String(decoding: data, as: UTF8.self))
+        let bytes = try StreamingJSONEncoder(dateStrategy: .iso8601).encodeBytes(value)
+        return try JSONValue(parsing: String(decoding: bytes, as: UTF8.self))
     }
 }
