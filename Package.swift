@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "purser-ledger-bench", targets: ["LedgerBenchmarks"]),
         .library(name: "PurserServer", targets: ["PurserServer"]),
         .library(name: "PurserClient", targets: ["PurserClient"]),
+        .library(name: "PurserHTTP", targets: ["PurserHTTP"]),
         .executable(name: "purser-server-bench", targets: ["ServerBenchmarks"]),
     ],
     dependencies: [
@@ -99,6 +100,16 @@ let package = Package(
             ],
             path: "Sources/PurserClient"
         ),
+        // Real model providers over HTTP: OpenAI-compatible chat completions and Anthropic's
+        // Messages API (async-http-client), with the tokenizer for usage a provider leaves out.
+        .target(
+            name: "PurserHTTP",
+            dependencies: [
+                "Purser", "PurserTokenizer", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/PurserHTTP"
+        ),
         .executableTarget(name: "purser", dependencies: ["PurserCLI"], path: "Sources/purser"),
         // Shared test fixtures: virtual clock, scripted provider, temporary directories.
         .target(name: "PurserTestKit", dependencies: ["Purser"], path: "Sources/PurserTestKit"),
@@ -143,6 +154,7 @@ let package = Package(
             dependencies: ["PurserServer", "PurserClient", "PurserSQLite", "PurserConfig", "PurserTestKit", "Workflows"],
             resources: [.copy("validate_openapi.py")]
         ),
+        .testTarget(name: "PurserHTTPTests", dependencies: ["PurserHTTP", "Purser", "PurserTestKit"]),
         .testTarget(name: "PurserSQLiteTests", dependencies: ["PurserSQLite", "Purser", "PurserTestKit"]),
         .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),

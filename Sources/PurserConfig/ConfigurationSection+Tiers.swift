@@ -40,7 +40,7 @@ struct TierDecoder {
         "id", "provider", "endpoint", "model", "prices", "latency", "reasoning_depth", "context_window",
         "max_output_tokens", "capabilities", "jurisdiction", "concurrency_limit", "batch",
     ]
-    static let priceKeys = ["input", "cached_input", "output", "reasoning"]
+    static let priceKeys = ["input", "cached_input", "cache_write", "output", "reasoning"]
     static let latencyKeys = ["ttft_p50", "ttft_p95", "output_tokens_per_second"]
     /// Every field, as the catalog names them.
     static let allFields: Set<String> = Set(
@@ -141,9 +141,10 @@ struct TierDecoder {
         let cached = money("cached_input", required: false, &reader)
         let output = money("output", required: true, &reader)
         let reasoning = money("reasoning", required: false, &reader)
+        let cacheWrite = money("cache_write", required: false, &reader)
         tier.pricing = Pricing(
             inputPerMillion: input ?? .zero, cachedInputPerMillion: cached ?? input ?? .zero,
-            outputPerMillion: output ?? .zero, reasoningPerMillion: reasoning)
+            outputPerMillion: output ?? .zero, reasoningPerMillion: reasoning, cacheWriteInputPerMillion: cacheWrite)
     }
 
     private mutating func readLatency(_ map: YAMLMapping, reader: inout YAMLReader) {

@@ -157,7 +157,8 @@ struct LiteLLMEntry {
             model: LiteLLMMapping.model(forKey: key, litellmProvider: litellmProvider),
             pricing: Pricing(
                 inputPerMillion: input, cachedInputPerMillion: price("cache_read_input_token_cost") ?? input,
-                outputPerMillion: output, reasoningPerMillion: price("output_cost_per_reasoning_token")),
+                outputPerMillion: output, reasoningPerMillion: price("output_cost_per_reasoning_token"),
+                cacheWriteInputPerMillion: price("cache_creation_input_token_cost")),
             latency: LiteLLMMapping.latencyPrior(supportsReasoning: reasons, outputPerMillion: output),
             reasoningDepth: LiteLLMMapping.reasoningDepth(supportsReasoning: reasons, outputPerMillion: output),
             contextWindow: contextWindow, maxOutputTokens: maxOutput, capabilities: capabilities,
@@ -170,7 +171,8 @@ struct LiteLLMEntry {
     /// Cached input costs `cache_read_input_token_cost_batches` if stated, else the lower of
     /// the batch input price and the realtime cached price (never a guess below a known price);
     /// reasoning costs `output_cost_per_reasoning_token_batches` if stated, else the batch
-    /// output price.
+    /// output price; cache writes cost `cache_creation_input_token_cost_batches` if stated, else
+    /// the realtime cache-write price.
     func batchTier(from realtime: Tier) -> Tier? {
         guard let input = price("input_cost_per_token_batches"), let output = price("output_cost_per_token_batches")
         else { return nil }
@@ -178,7 +180,9 @@ struct LiteLLMEntry {
         let cached = price("cache_read_input_token_cost_batches") ?? min(input, realtime.pricing.cachedInputPerMillion)
         tier.pricing = Pricing(
             inputPerMillion: input, cachedInputPerMillion: cached,
-            outputPerMillion: output, reasoningPerMillion: price("output_cost_per_reasoning_token_batches"))
+            outputPerMillion: output, reasoningPerMillion: price("output_cost_per_reasoning_token_batches"),
+            cacheWriteInputPerMillion: price("cache_creation_input_token_cost_batches")
+                ?? realtime.pricing.cacheWriteInputPerMillion)
         tier.latency = LiteLLMMapping.batchLatency(from: realtime.latency)
         tier.batch = true
         return tier

@@ -31,6 +31,7 @@ public enum TierCatalogWriter {
         out += "\(indent)prices:\n"
         line("input", amount(tier.pricing.inputPerMillion), "  ")
         line("cached_input", amount(tier.pricing.cachedInputPerMillion), "  ")
+        if let cacheWrite = tier.pricing.cacheWriteInputPerMillion { line("cache_write", amount(cacheWrite), "  ") }
         line("output", amount(tier.pricing.outputPerMillion), "  ")
         if let reasoning = tier.pricing.reasoningPerMillion { line("reasoning", amount(reasoning), "  ") }
         out += "\(indent)latency:\n"

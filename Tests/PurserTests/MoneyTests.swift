@@ -60,6 +60,25 @@ struct MoneyTests {
         // Worst case: everything uncached, all output at the dearer price.
         #expect(pricing.worstCaseCost(inputTokens: 1000, maxOutputTokens: 500) == Money(micros: 3000))
     }
+
+    @Test func cacheWritesArePricedApartAndCountInTheWorstCase() throws {
+        let pricing = Pricing(
+            inputPerMillion: Money(micros: 3_000_000), cachedInputPerMillion: Money(micros: 300_000),
+            outputPerMillion: Money(micros: 15_000_000), cacheWriteInputPerMillion: Money(micros: 3_750_000))
+        let usage = TokenUsage(inputTokens: 1000, outputTokens: 100, cachedInputTokens: 500, cacheWriteInputTokens: 400)
+        // 100 × 3 + 500 × 0.3 + 400 × 3.75 + 100 × 15 = 300 + 150 + 1500 + 1500 = 3450 micro-units.
+        #expect(pricing.cost(of: usage) == Money(micros: 3450))
+        // The worst case prices every input token as a cache write, the dearest input: a
+        // reservation covers any mix the provider reports.
+        #expect(pricing.worstCaseCost(inputTokens: 1000, maxOutputTokens: 100) == Money(micros: 5250))
+        // Without a cache-write price, writes cost the input price.
+        let plain = Pricing(inputPerMillion: Money(micros: 1_000_000), outputPerMillion: Money(micros: 2_000_000))
+        #expect(plain.cost(of: TokenUsage(inputTokens: 1000, cacheWriteInputTokens: 1000)) == Money(micros: 1000))
+        // Usage recorded before cache writes were counted still reads.
+        let old = #"{"inputTokens":5,"outputTokens":6,"reasoningTokens":0,"cachedInputTokens":1}"#
+        let decoded = try JSONDecoder().decode(TokenUsage.self, from: Data(old.utf8))
+        #expect(decoded == TokenUsage(inputTokens: 5, outputTokens: 6, cachedInputTokens: 1))
+    }
 }
 
 import Foundation

@@ -1,0 +1,239 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Purser
+import PurserTokenizer
+
+/// A model provider over HTTP: OpenAI-compatible chat completions or Anthropic's Messages API,
+/// streamed or not, on async-http-client.
+///
+/// What the provider reports is what is settled. When it reports no usage (a server that
+/// leaves it out), the tokens are counted with the tokenizer and the call is flagged as
+/// estimated; when a stream is cut part-way, the call fails with what was written so far
+/// counted as billed, so the engine settles it rather than releasing it.
+///
+/// Failures map onto ``ProviderError`` kinds the engine's retry and fallback act on: 429 and
+/// overload carry `Retry-After`; a context-length error is not retried on the same tier; an
+/// authentication error is never retried and says which variable holds the key, never the key.
+public struct HTTPModelProvider: ModelProvider {
+    public let name: String
+    public let settings: ProviderSettings
+    private let client: HTTPClient
+    private let environment: [String: String]
+    private let countTokens: @Sendable (String) -> Int
+
+    /// The longest error answer read (its message goes into the error).
+    static let errorBodyLimit = 64 * 1024
+    /// The longest whole answer read.
+    static let answerLimit = 32 * 1024 * 1024
+
+    /// - Parameters:
+    ///   - name: the provider name tiers refer to (``Tier/provider``).
+    ///   - client: async-http-client's shared client unless given one.
+    ///   - environment: where API keys are read from (the process environment unless given).
+    ///   - tokenizer: counts tokens when the provider reports none (o200k_base unless given).
+    public init(
+        name: String, settings: ProviderSettings, client: HTTPClient = .shared,
+        environment: [String: String] = ProcessInfo.processInfo.environment, tokenizer: BPETokenizer? = nil
+    ) {
+        self.name = name
+        self.settings = settings
+        self.client = client
+        self.environment = environment
+        let counter = tokenizer ?? (try? BPETokenizer.bundled(.o200kBase))
+        countTokens = { text in counter?.count(text) ?? (text.utf8.count + 3) / 4 }
+    }
+
+    /// This provider gives up by itself when a call's time is up.
+    public var enforcesTimeout: Bool { true }
+
+    public func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
+        let call = try prepare(request, on: tier)
+        guard let timeout = request.timeout else { return try await send(call, request: request) }
+        return try await withThrowingTaskGroup(of: ModelResponse.self) { group in
+            group.addTask { try await send(call, request: request) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw ProviderError(.timeout, "no complete answer from \(tier.id) within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// One HTTP request, ready to send.
+    struct PreparedCall: Sendable {
+        var request: HTTPClientRequest
+        var tierID: String
+        var apiKey: String?
+    }
+
+    func prepare(_ request: ModelRequest, on tier: Tier) throws(ProviderError) -> PreparedCall {
+        guard var endpoint = tier.endpoint, !endpoint.isEmpty else {
+            throw ProviderError(.invalidRequest, "tier \(tier.id) has no endpoint to call")
+        }
+        while endpoint.hasSuffix("/") { endpoint.removeLast() }
+        var apiKey: String?
+        if let variable = settings.apiKeyVariable {
+            guard let key = environment[variable], !key.isEmpty else {
+                throw ProviderError(
+                    .authentication, "provider \(name) needs an API key in $\(variable), which is not set")
+            }
+            apiKey = key
+        }
+        let body: JSONValue
+        var http: HTTPClientRequest
+        switch settings.api {
+        case .openAIChat:
+            http = HTTPClientRequest(url: endpoint + "/chat/completions")
+            body = OpenAIChat.body(for: request, tier: tier, settings: settings)
+            if let apiKey { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        case .anthropicMessages:
+            http = HTTPClientRequest(url: endpoint + "/v1/messages")
+            body = AnthropicMessages.body(for: request, tier: tier, settings: settings)
+            if let apiKey { http.headers.add(name: "x-api-key", value: apiKey) }
+            http.headers.add(name: "anthropic-version", value: AnthropicMessages.version)
+        }
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.add(name: "Accept", value: settings.stream ? "text/event-stream" : "application/json")
+        http.body = .bytes(ByteBuffer(string: body.compactJSON))
+        return PreparedCall(request: http, tierID: tier.id, apiKey: apiKey)
+    }
+
+    private func send(_ call: PreparedCall, request: ModelRequest) async throws -> ModelResponse {
+        let started = ContinuousClock.now
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(call.request, timeout: .hours(24))
+        } catch {
+            throw transportError(error, call: call)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            throw await failure(response, call: call)
+        }
+        if settings.stream {
+            return try await readStream(response, call: call, request: request, started: started)
+        }
+        let bytes: ByteBuffer
+        do { bytes = try await response.body.collect(upTo: Self.answerLimit) } catch {
+            throw transportError(error, call: call)
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: String(buffer: bytes)) } catch {
+            throw ProviderError(.malformedResponse, "\(call.tierID) answered with something that is not JSON: \(error)")
+        }
+        let answer: ProviderAnswer
+        switch settings.api {
+        case .openAIChat: answer = try OpenAIChat.answer(from: json)
+        case .anthropicMessages: answer = try AnthropicMessages.answer(from: json)
+        }
+        return finished(answer, request: request, timeToFirstToken: nil)
+    }
+
+    private func readStream(
+        _ response: HTTPClientResponse, call: PreparedCall, request: ModelRequest, started: ContinuousClock.Instant
+    ) async throws -> ModelResponse {
+        var parser = ServerSentEventParser()
+        var openAI = OpenAIChat.Stream()
+        var anthropic = AnthropicMessages.Stream()
+        var firstToken: Double?
+        func hasContent() -> Bool { settings.api == .openAIChat ? openAI.hasContent : anthropic.hasContent }
+        func done() -> Bool { settings.api == .openAIChat ? openAI.done : anthropic.done }
+        do {
+            for try await chunk in response.body {
+                for event in parser.feed(chunk.readableBytesView) {
+                    switch settings.api {
+                    case .openAIChat: try openAI.feed(event)
+                    case .anthropicMessages: try anthropic.feed(event)
+                    }
+                }
+                if firstToken == nil, hasContent() { firstToken = (ContinuousClock.now - started).seconds }
+            }
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw cutStream(transportError(error, call: call), request: request, openAI: openAI, anthropic: anthropic)
+        }
+        guard done() else {
+            let error = ProviderError(.connection, "the stream from \(call.tierID) ended before the answer was complete")
+            throw cutStream(error, request: request, openAI: openAI, anthropic: anthropic)
+        }
+        let answer = settings.api == .openAIChat ? try openAI.finish() : try anthropic.finish()
+        return finished(answer, request: request, timeToFirstToken: firstToken)
+    }
+
+    /// A stream that broke off: what the model wrote may already be billed, so the error
+    /// carries it (counted by the tokenizer, with the prompt's tokens as reported or counted).
+    private func cutStream(
+        _ error: ProviderError, request: ModelRequest, openAI: OpenAIChat.Stream, anthropic: AnthropicMessages.Stream
+    ) -> ProviderError {
+        let written = settings.api == .openAIChat ? openAI.textSoFar : anthropic.textSoFar
+        var billed = (settings.api == .anthropicMessages ? anthropic.reportedInputTokens : nil)
+            ?? TokenUsage(inputTokens: promptTokens(request))
+        billed.outputTokens = written.isEmpty ? 0 : countTokens(written)
+        var error = error
+        error.billedUsage = billed
+        error.message += written.isEmpty ? "" : " (\(billed.outputTokens) output tokens counted as billed)"
+        return error
+    }
+
+    private func finished(_ answer: ProviderAnswer, request: ModelRequest, timeToFirstToken: Double?) -> ModelResponse {
+        if let usage = answer.usage {
+            return ModelResponse(
+                text: answer.text, toolCalls: answer.toolCalls, usage: usage, timeToFirstToken: timeToFirstToken)
+        }
+        let written = answer.text + answer.toolCalls.map { $0.name + $0.arguments.compactJSON }.joined()
+        let counted = TokenUsage(inputTokens: promptTokens(request), outputTokens: countTokens(written))
+        return ModelResponse(
+            text: answer.text, toolCalls: answer.toolCalls, usage: counted, usageIsEstimated: true,
+            timeToFirstToken: timeToFirstToken)
+    }
+
+    /// The prompt's tokens as the tokenizer counts them (messages and tool definitions).
+    private func promptTokens(_ request: ModelRequest) -> Int {
+        let messages = request.messages.map { $0.content + $0.toolCalls.map { $0.name + $0.arguments.compactJSON }.joined() }
+        let tools = request.tools.map { $0.name + $0.description + $0.parameters.jsonValue.compactJSON }
+        return countTokens((messages + tools).joined(separator: "\n"))
+    }
+
+    /// A refused call (status outside 2xx) as the kind of error it means.
+    private func failure(_ response: HTTPClientResponse, call: PreparedCall) async -> ProviderError {
+        let status = Int(response.status.code)
+        let retryAfter = HTTPFailure.retryAfter(response.headers.first(name: "retry-after"))
+        let text = (try? await response.body.collect(upTo: Self.errorBodyLimit)).map { String(buffer: $0) } ?? ""
+        let json = try? JSONValue(parsing: text)
+        var error: ProviderError
+        switch settings.api {
+        case .openAIChat:
+            error = OpenAIChat.failure(status: status, error: json?["error"] ?? (text.isEmpty ? nil : .string(text)), retryAfter: retryAfter)
+        case .anthropicMessages:
+            let detail = json?["error"]
+            error = AnthropicMessages.failure(
+                status: status, type: detail?["type"]?.stringValue,
+                message: detail?["message"]?.stringValue ?? (text.isEmpty ? "HTTP \(status)" : text), retryAfter: retryAfter)
+        }
+        if error.kind == .authentication {
+            // Not the provider's words: an authentication message may quote part of the key.
+            let variable = settings.apiKeyVariable.map { " in $\($0)" } ?? ""
+            error.message = "HTTP \(status): \(call.tierID) refused the API key\(variable) (provider \(name))"
+        }
+        error.message = "\(call.tierID): " + HTTPFailure.redacting(call.apiKey, in: error.message)
+        return error
+    }
+
+    /// A failure below HTTP (refused connection, reset, read timeout) as a ``ProviderError``.
+    private func transportError(_ error: any Error, call: PreparedCall) -> ProviderError {
+        if let error = error as? ProviderError { return error }
+        let text = HTTPFailure.redacting(call.apiKey, in: String(describing: error))
+        if let client = error as? HTTPClientError, client == .deadlineExceeded || client == .readTimeout {
+            return ProviderError(.timeout, "\(call.tierID): \(text)")
+        }
+        return ProviderError(.connection, "\(call.tierID): \(text)")
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
