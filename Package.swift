@@ -67,7 +67,7 @@ let package = Package(
             name: "PurserCLI",
             dependencies: [
                 "Purser", "PurserConfig", "PurserSQLite", "PurserTools", "PurserTokenizer", "Workflows",
-                "PurserServer", "PurserClient",
+                "PurserServer", "PurserClient", "PurserHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

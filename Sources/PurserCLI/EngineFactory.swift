@@ -1,5 +1,6 @@
 import Purser
 import PurserConfig
+import PurserHTTP
 import PurserSQLite
 import Workflows
 
@@ -7,10 +8,6 @@ import Workflows
 /// tiers) and the built-in tools searching the bundled knowledge base, counting tokens exactly
 /// with the o200k_base vocabulary, and knowing what earlier runs taught.
 enum EngineFactory {
-    /// The providers this build can call. Real HTTP providers (`openai`, `anthropic`) come later;
-    /// until then `--simulate` serves any catalog with the simulator.
-    static let implementedProviders: Set<String> = [SimulatorCatalog.providerName]
-
     /// - Parameters:
     ///   - exactCounting: false for commands that never count tokens (listing workflows), which
     ///     then skip loading the vocabulary.
@@ -25,18 +22,23 @@ enum EngineFactory {
         dataDirectory: DataDirectory? = nil, simulate: Bool = false, ledger: SQLiteLedger? = nil,
         reservingThrough: (any Ledger)? = nil
     ) throws(CLIFailure) -> Engine {
-        var catalog = TierCatalog.builtIn
+        var configuration = PurserConfiguration.default
         var source = "the built-in catalog"
         if let dataDirectory {
             let file = ConfigurationFile(directory: dataDirectory)
-            catalog = try file.load().tierCatalog
+            configuration = try file.load()
             source = file.url.path
         }
-        let tiers = try servableTiers(catalog, source: source, simulate: simulate)
+        let tiers = try servableTiers(configuration, source: source, simulate: simulate)
         let counter: any TokenCounter = exactCounting ? try TokenCounting.standard() : ApproximateTokenCounter()
+        var providers: [any ModelProvider] = [SimulatedProvider(speed: speed, tokenCounter: counter)]
+        for name in Set(tiers.map(\.provider)) where name != SimulatorCatalog.providerName {
+            guard let settings = configuration.provider(named: name) else { continue }
+            providers.append(HTTPModelProvider(name: name, settings: settings.settings, tokenCounter: counter))
+        }
         return Engine(
             tiers: tiers,
-            providers: [SimulatedProvider(speed: speed, tokenCounter: counter)],
+            providers: providers,
             tools: ExampleWorkflows.tools(),
             ledger: reservingThrough ?? ledger ?? InMemoryLedger(),
             journal: ledger ?? InMemoryJournal() as any Journal,
@@ -45,9 +47,13 @@ enum EngineFactory {
             history: EstimateHistory(history))
     }
 
-    /// The catalog's tiers if this build can call them all; with `simulate`, every tier moved
-    /// to the simulator (same id, prices, latency, limits), so a real catalog can be tried for free.
-    static func servableTiers(_ catalog: TierCatalog, source: String, simulate: Bool) throws(CLIFailure) -> [Tier] {
+    /// The catalog's tiers if every tier's provider is the simulator or one `providers:` says
+    /// how to reach (or `openai`/`anthropic`); with `simulate`, every tier moved to the simulator
+    /// (same id, prices, latency, limits), so a real catalog can be tried for free.
+    static func servableTiers(_ configuration: PurserConfiguration, source: String, simulate: Bool) throws(CLIFailure)
+        -> [Tier]
+    {
+        let catalog = configuration.tierCatalog
         if simulate {
             return catalog.tiers.map { tier in
                 var simulated = tier
@@ -55,18 +61,35 @@ enum EngineFactory {
                 return simulated
             }
         }
-        let unserved = catalog.tiers.filter { !implementedProviders.contains($0.provider) }
+        let unserved = catalog.tiers.filter {
+            $0.provider != SimulatorCatalog.providerName && configuration.provider(named: $0.provider) == nil
+        }
         guard unserved.isEmpty else {
             let names = unserved.prefix(5).map { "\($0.id) (\($0.provider))" }.joined(separator: ", ")
             let more = unserved.count > 5 ? " and \(unserved.count - 5) more" : ""
             throw CLIFailure(
                 message: """
-                    \(source) has tiers whose provider this build cannot call yet: \(names)\(more). \
-                    Only the simulator is built in so far; pass --simulate to serve every tier with the simulator \
-                    at its own prices and latencies.
+                    \(source) has tiers whose provider it does not say how to reach: \(names)\(more). \
+                    Add the provider under providers: (api: openai or anthropic, api_key_env: the variable holding \
+                    its key), or pass --simulate to serve every tier with the simulator at its own prices and latencies.
                     """,
                 exitCode: ExitCodes.configuration)
         }
+        let endpointless = catalog.tiers.filter { $0.provider != SimulatorCatalog.providerName && ($0.endpoint ?? "").isEmpty }
+        guard endpointless.isEmpty else {
+            throw CLIFailure(
+                message: "\(source): tier \(endpointless[0].id) (\(endpointless[0].provider)) has no endpoint to call",
+                exitCode: ExitCodes.configuration)
+        }
         return catalog.tiers
+    }
+}
+
+extension ProviderConfiguration {
+    /// The HTTP provider's settings.
+    var settings: ProviderSettings {
+        ProviderSettings(
+            api: ProviderAPI(rawValue: api) ?? .openAIChat, apiKeyVariable: apiKeyVariable, stream: stream,
+            maxTokensField: maxTokensField)
     }
 }

@@ -63,11 +63,14 @@ struct TiersCheckCommand: ParsableCommand {
                 return
             }
             Terminal.standardOutput.write("ok: \(declared.tiers.count) tier\(declared.tiers.count == 1 ? "" : "s")\n")
-            let unserved = Set(declared.tiers.map(\.provider)).subtracting(EngineFactory.implementedProviders)
+            let unserved = Set(declared.tiers.map(\.provider)).filter {
+                $0 != SimulatorCatalog.providerName && configuration.provider(named: $0) == nil
+            }
             if !unserved.isEmpty {
                 Terminal.standardError.write(
-                    "note: this build cannot call provider\(unserved.count == 1 ? "" : "s") "
-                        + "\(unserved.sorted().joined(separator: ", ")) yet; run and estimate need --simulate\n")
+                    "note: providers: does not say how to reach "
+                        + "\(unserved.sorted().joined(separator: ", ")); run and estimate need an entry for "
+                        + "\(unserved.count == 1 ? "it" : "each") (api, api_key_env) or --simulate\n")
             }
         } catch {
             Self.exit(with: error)

@@ -10,5 +10,5 @@ struct ConfigurationSection: Sendable {
         _ configuration: inout PurserConfiguration) -> Void
 
     /// Every section, in the order they are documented.
-    static let all: [ConfigurationSection] = [.tiers, .server, .client, .auth]
+    static let all: [ConfigurationSection] = [.tiers, .providers, .server, .client, .auth]
 }

@@ -21,11 +21,12 @@ enum LiteLLMMapping {
         "gemini": "https://generativelanguage.googleapis.com/v1beta/openai",
     ]
 
-    /// The protocol (`Tier.provider`) and endpoint for a LiteLLM provider. Providers Purser
-    /// has no protocol for keep their LiteLLM name and no endpoint, so they stand out.
+    /// The provider name (`Tier.provider`, LiteLLM's) and endpoint for a LiteLLM provider.
+    /// Each host keeps its own name, so each has its own key (``ProviderConfiguration/wellKnown``);
+    /// providers Purser has no protocol for get no endpoint, so they stand out.
     static func provider(forLiteLLM name: String) -> (provider: String, endpoint: String?) {
         if name == "anthropic" { return ("anthropic", "https://api.anthropic.com/v1") }
-        if let endpoint = openAICompatibleEndpoints[name] { return ("openai", endpoint) }
+        if let endpoint = openAICompatibleEndpoints[name] { return (name, endpoint) }
         return (name, nil)
     }
 

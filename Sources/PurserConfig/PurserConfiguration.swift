@@ -12,15 +12,24 @@ public struct PurserConfiguration: Sendable, Hashable {
     public var server: ServerConfiguration
     /// `client:`, how the CLI talks to a server.
     public var client: ClientConfiguration
+    /// `providers:`, how each named provider is reached (beyond the well-known `openai` and
+    /// `anthropic`, which need no entry).
+    public var providers: [String: ProviderConfiguration]
 
     public init(
         declaredTiers: TierCatalog? = nil, auth: AuthConfiguration = .empty, server: ServerConfiguration = .default,
-        client: ClientConfiguration = .default
+        client: ClientConfiguration = .default, providers: [String: ProviderConfiguration] = [:]
     ) {
         self.declaredTiers = declaredTiers
         self.auth = auth
         self.server = server
         self.client = client
+        self.providers = providers
+    }
+
+    /// How `name` is reached: its `providers:` entry, else the well-known meaning of the name.
+    public func provider(named name: String) -> ProviderConfiguration? {
+        providers[name] ?? ProviderConfiguration.wellKnown[name]
     }
 
     /// The catalog in use: the declared one, else the built-in simulator tiers.

@@ -32,17 +32,21 @@ public struct HTTPModelProvider: ModelProvider {
     ///   - name: the provider name tiers refer to (``Tier/provider``).
     ///   - client: async-http-client's shared client unless given one.
     ///   - environment: where API keys are read from (the process environment unless given).
-    ///   - tokenizer: counts tokens when the provider reports none (o200k_base unless given).
+    ///   - tokenCounter: counts tokens when the provider reports none (o200k_base unless given).
     public init(
         name: String, settings: ProviderSettings, client: HTTPClient = .shared,
-        environment: [String: String] = ProcessInfo.processInfo.environment, tokenizer: BPETokenizer? = nil
+        environment: [String: String] = ProcessInfo.processInfo.environment, tokenCounter: (any TokenCounter)? = nil
     ) {
         self.name = name
         self.settings = settings
         self.client = client
         self.environment = environment
-        let counter = tokenizer ?? (try? BPETokenizer.bundled(.o200kBase))
-        countTokens = { text in counter?.count(text) ?? (text.utf8.count + 3) / 4 }
+        if let tokenCounter {
+            countTokens = { tokenCounter.count($0) }
+        } else {
+            let tokenizer = try? BPETokenizer.bundled(.o200kBase)
+            countTokens = { text in tokenizer?.count(text) ?? (text.utf8.count + 3) / 4 }
+        }
     }
 
     /// This provider gives up by itself when a call's time is up.
@@ -90,7 +94,7 @@ public struct HTTPModelProvider: ModelProvider {
             body = OpenAIChat.body(for: request, tier: tier, settings: settings)
             if let apiKey { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         case .anthropicMessages:
-            http = HTTPClientRequest(url: endpoint + "/v1/messages")
+            http = HTTPClientRequest(url: endpoint + "/messages")
             body = AnthropicMessages.body(for: request, tier: tier, settings: settings)
             if let apiKey { http.headers.add(name: "x-api-key", value: apiKey) }
             http.headers.add(name: "anthropic-version", value: AnthropicMessages.version)

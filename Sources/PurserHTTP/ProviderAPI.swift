@@ -5,7 +5,7 @@ public enum ProviderAPI: String, Sendable, Hashable, CaseIterable {
     /// `POST {endpoint}/chat/completions`: OpenAI, and the servers that copy it (vLLM,
     /// llama.cpp's server, Ollama, most hosting services).
     case openAIChat = "openai"
-    /// `POST {endpoint}/v1/messages`: Anthropic's Messages API.
+    /// `POST {endpoint}/messages` (endpoint `https://api.anthropic.com/v1`): Anthropic's Messages API.
     case anthropicMessages = "anthropic"
 }
 

@@ -116,11 +116,12 @@ struct TiersCommandTests {
         }
     }
 
-    @Test func estimateNeedsSimulateForProvidersThisBuildCannotCall() async throws {
-        try Data(Self.catalog(provider: "openai").utf8).write(to: configFile)
+    @Test func estimateNeedsSimulateForProvidersTheFileDoesNotSayHowToReach() async throws {
+        try Data(Self.catalog(provider: "acme").utf8).write(to: configFile)
         let refused = try await purser("estimate", "support-triage")
         #expect(refused.status == 78)
-        #expect(refused.stderr.contains("has tiers whose provider this build cannot call yet: fast (openai), fast-batch (openai)"))
+        #expect(refused.stderr.contains("has tiers whose provider it does not say how to reach: fast (acme), fast-batch (acme)"))
+        #expect(refused.stderr.contains("providers:"))
         #expect(refused.stderr.contains("pass --simulate"))
 
         let simulated = try await purser("estimate", "support-triage", "--simulate", "--json")
@@ -131,11 +132,18 @@ struct TiersCommandTests {
 
         let check = try await purser("tiers", "check")
         #expect(check.status == 0)
-        #expect(check.stderr.contains("cannot call provider openai yet; run and estimate need --simulate"))
+        #expect(check.stderr.contains("providers: does not say how to reach acme; run and estimate need an entry"))
+    }
+
+    @Test func aWellKnownProviderNeedsAnEndpointForEachTier() async throws {
+        try Data(Self.catalog(provider: "openai").utf8).write(to: configFile)
+        let refused = try await purser("estimate", "support-triage")
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(refused.stderr.contains("tier fast (openai) has no endpoint to call"), "\(refused.stderr)")
     }
 
     @Test func runRoutesOverTheConfiguredCatalogAndExplainsItsChoices() async throws {
-        try Data(Self.catalog(provider: "openai").utf8).write(to: configFile)
+        try Data(Self.catalog(provider: "acme").utf8).write(to: configFile)
         let refused = try await purser("run", "contract-review", "--speed", "instant")
         #expect(refused.status == 78)
         #expect(refused.stdout.isEmpty)

@@ -150,14 +150,14 @@ struct ConfigurationLoaderTests {
         ("capabilities", "    capabilities: [tools, vision]", "purser.yaml:19: tiers[0].capabilities[1]: expected one of tools, json, got 'vision'"),
         ("capabilities", "    capabilities: tools", "purser.yaml:19: tiers[0].capabilities: expected a list, got 'tools'"),
         ("model", "    model: {name: x}", "purser.yaml:6: tiers[0].model: expected a string, got a mapping"),
-        ("prices", "    prices: 0.40", "purser.yaml:7: tiers[0].prices: expected a mapping of input, cached_input, output, ..., got '0.40'"),
+        ("prices", "    prices: 0.40", "purser.yaml:7: tiers[0].prices: expected a mapping of input, cached_input, cache_write, ..., got '0.40'"),
         // Missing required keys point at the tier (or the key written without a value).
         ("model", nil, "purser.yaml:3: tiers[0].model: missing; it is required"),
         ("model", "    model:", "purser.yaml:6: tiers[0].model: has no value; it is required"),
         ("jurisdiction", nil, "purser.yaml:3: tiers[0].jurisdiction: missing; it is required"),
         // Unknown keys are typos until proven otherwise.
         ("batch", "    bacth: false", "purser.yaml:22: tiers[0].bacth: unknown key (did you mean 'batch'?) (known: id, provider, endpoint, model, prices, latency, reasoning_depth, context_window, max_output_tokens, capabilities, jurisdiction, concurrency_limit, batch)"),
-        ("output", "      output: 1.60\n      cache_write: 2", "purser.yaml:11: tiers[0].prices.cache_write: unknown key (known: input, cached_input, output, reasoning)"),
+        ("output", "      output: 1.60\n      discount: 2", "purser.yaml:11: tiers[0].prices.discount: unknown key (known: input, cached_input, cache_write, output, reasoning)"),
         // Catalog rules, put back on the line that set the field.
         ("ttft_p95", "      ttft_p95: 0.1", "purser.yaml:14: tiers[0].latency.ttft_p95: must be at least ttft_p50 (0.4); got 0.1"),
         ("max_output_tokens", "    max_output_tokens: 2000000", "purser.yaml:18: tiers[0].max_output_tokens: 2000000 is more than the context window (1047576)"),
@@ -175,9 +175,9 @@ struct ConfigurationLoaderTests {
 
     @Test func unknownTopLevelKeysAreRejected() throws {
         #expect(try Self.problems("teirs:\n  - id: x\n") == [
-            "purser.yaml:1: teirs: unknown key (did you mean 'tiers'?) (known: tiers, server, client, auth)"
+            "purser.yaml:1: teirs: unknown key (did you mean 'tiers'?) (known: tiers, providers, server, client, auth)"
         ])
-        #expect(try Self.problems("- just\n- a list\n").first?.hasPrefix("purser.yaml:1: expected a mapping of tiers, server, client, ..., got a list") == true)
+        #expect(try Self.problems("- just\n- a list\n").first?.hasPrefix("purser.yaml:1: expected a mapping of tiers, providers, server, ..., got a list") == true)
     }
 
     @Test func collectsEveryProblemAcrossTiersIncludingDuplicateIDs() throws {

@@ -85,7 +85,7 @@ struct LiteLLMImporterTests {
         let tiers = try Self.importFixture().catalog
         #expect(tiers.tier(id: "claude-sonnet-4-5")?.provider == "anthropic")
         #expect(tiers.tier(id: "claude-sonnet-4-5")?.endpoint == "https://api.anthropic.com/v1")
-        #expect(tiers.tier(id: "mistral-mistral-small")?.provider == "openai")
+        #expect(tiers.tier(id: "mistral-mistral-small")?.provider == "mistral")
         #expect(tiers.tier(id: "mistral-mistral-small")?.endpoint == "https://api.mistral.ai/v1")
         #expect(tiers.tier(id: "mistral-mistral-small")?.model == "mistral-small")
         #expect(tiers.tier(id: "groq-llama-3.1-8b")?.endpoint == "https://api.groq.com/openai/v1")

@@ -11,7 +11,7 @@ struct AnthropicMessagesTests {
     static func tier(reasoning: ReasoningDepth = .none) -> Tier {
         var tier = Tier.scripted("claude-test", provider: "anthropic", depth: reasoning)
         tier.model = "claude-sonnet-4-20250514"
-        tier.endpoint = "https://api.anthropic.com"
+        tier.endpoint = "https://api.anthropic.com/v1"
         return tier
     }
 

@@ -20,7 +20,7 @@ struct ProviderFaultTests {
 
         init(_ script: [ScriptedHTTPServer.Reply], api: ProviderAPI = .openAIChat, stream: Bool = true) throws {
             server = try ScriptedHTTPServer(script: script)
-            let base = api == .openAIChat ? server.endpoint + "/v1" : server.endpoint
+            let base = server.endpoint + "/v1"
             var primary = Tier.scripted("primary", provider: "primary-api", depth: .low, input: 1_000_000, output: 2_000_000)
             primary.endpoint = base
             var backup = Tier.scripted("backup", provider: "backup-api", depth: .low, input: 3_000_000, output: 6_000_000)
