@@ -154,7 +154,7 @@ let package = Package(
             dependencies: ["PurserServer", "PurserClient", "PurserSQLite", "PurserConfig", "PurserTestKit", "Workflows"],
             resources: [.copy("validate_openapi.py")]
         ),
-        .testTarget(name: "PurserHTTPTests", dependencies: ["PurserHTTP", "Purser", "PurserTestKit"]),
+        .testTarget(name: "PurserHTTPTests", dependencies: ["PurserHTTP", "Purser", "PurserSQLite", "PurserTestKit"]),
         .testTarget(name: "PurserSQLiteTests", dependencies: ["PurserSQLite", "Purser", "PurserTestKit"]),
         .testTarget(name: "PurserTokenizerTests", dependencies: ["PurserTokenizer"]),
         .testTarget(name: "PurserToolsTests", dependencies: ["PurserTools", "PurserTestKit"]),

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import Purser
 import PurserTokenizer
+import Synchronization
 
 /// A model provider over HTTP: OpenAI-compatible chat completions or Anthropic's Messages API,
 /// streamed or not, on async-http-client.
@@ -54,12 +55,16 @@ public struct HTTPModelProvider: ModelProvider {
 
     public func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
         let call = try prepare(request, on: tier)
-        guard let timeout = request.timeout else { return try await send(call, request: request) }
+        let progress = StreamProgress()
+        guard let timeout = request.timeout else { return try await send(call, request: request, progress: progress) }
         return try await withThrowingTaskGroup(of: ModelResponse.self) { group in
-            group.addTask { try await send(call, request: request) }
+            group.addTask { try await send(call, request: request, progress: progress) }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw ProviderError(.timeout, "no complete answer from \(tier.id) within \(timeout)")
+                // A stream that was still arriving has been billed for what it wrote.
+                throw billed(
+                    ProviderError(.timeout, "\(tier.id): no complete answer within \(timeout)"), request: request,
+                    progress: progress.snapshot)
             }
             defer { group.cancelAll() }
             return try await group.next()!
@@ -106,19 +111,20 @@ public struct HTTPModelProvider: ModelProvider {
         return PreparedCall(request: http, tierID: tier.id, apiKey: apiKey)
     }
 
-    private func send(_ call: PreparedCall, request: ModelRequest) async throws -> ModelResponse {
+    private func send(_ call: PreparedCall, request: ModelRequest, progress: StreamProgress) async throws -> ModelResponse {
         let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
             response = try await client.execute(call.request, timeout: .hours(24))
         } catch {
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
             throw transportError(error, call: call)
         }
         guard (200..<300).contains(response.status.code) else {
             throw await failure(response, call: call)
         }
         if settings.stream {
-            return try await readStream(response, call: call, request: request, started: started)
+            return try await readStream(response, call: call, request: request, started: started, progress: progress)
         }
         let bytes: ByteBuffer
         do { bytes = try await response.body.collect(upTo: Self.answerLimit) } catch {
@@ -137,49 +143,54 @@ public struct HTTPModelProvider: ModelProvider {
     }
 
     private func readStream(
-        _ response: HTTPClientResponse, call: PreparedCall, request: ModelRequest, started: ContinuousClock.Instant
+        _ response: HTTPClientResponse, call: PreparedCall, request: ModelRequest, started: ContinuousClock.Instant,
+        progress: StreamProgress
     ) async throws -> ModelResponse {
         var parser = ServerSentEventParser()
         var openAI = OpenAIChat.Stream()
         var anthropic = AnthropicMessages.Stream()
         var firstToken: Double?
-        func hasContent() -> Bool { settings.api == .openAIChat ? openAI.hasContent : anthropic.hasContent }
-        func done() -> Bool { settings.api == .openAIChat ? openAI.done : anthropic.done }
+        let api = settings.api
+        // The streams' states, not their text: copying them shares their strings, so recording
+        // after every chunk stays cheap however long the answer grows.
+        func snapshot() -> StreamProgress.Snapshot { api == .openAIChat ? .openAI(openAI) : .anthropic(anthropic) }
         do {
             for try await chunk in response.body {
                 for event in parser.feed(chunk.readableBytesView) {
-                    switch settings.api {
+                    switch api {
                     case .openAIChat: try openAI.feed(event)
                     case .anthropicMessages: try anthropic.feed(event)
                     }
                 }
-                if firstToken == nil, hasContent() { firstToken = (ContinuousClock.now - started).seconds }
+                let hasContent = api == .openAIChat ? openAI.hasContent : anthropic.hasContent
+                if firstToken == nil, hasContent { firstToken = (ContinuousClock.now - started).seconds }
+                progress.record(snapshot())
             }
         } catch let error as ProviderError {
             throw error
         } catch {
-            throw cutStream(transportError(error, call: call), request: request, openAI: openAI, anthropic: anthropic)
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            throw billed(transportError(error, call: call), request: request, progress: snapshot())
         }
-        guard done() else {
-            let error = ProviderError(.connection, "the stream from \(call.tierID) ended before the answer was complete")
-            throw cutStream(error, request: request, openAI: openAI, anthropic: anthropic)
+        guard api == .openAIChat ? openAI.done : anthropic.done else {
+            let error = ProviderError(.connection, "\(call.tierID): the stream ended before the answer was complete")
+            throw billed(error, request: request, progress: snapshot())
         }
-        let answer = settings.api == .openAIChat ? try openAI.finish() : try anthropic.finish()
+        let answer = api == .openAIChat ? try openAI.finish() : try anthropic.finish()
         return finished(answer, request: request, timeToFirstToken: firstToken)
     }
 
     /// A stream that broke off: what the model wrote may already be billed, so the error
     /// carries it (counted by the tokenizer, with the prompt's tokens as reported or counted).
-    private func cutStream(
-        _ error: ProviderError, request: ModelRequest, openAI: OpenAIChat.Stream, anthropic: AnthropicMessages.Stream
-    ) -> ProviderError {
-        let written = settings.api == .openAIChat ? openAI.textSoFar : anthropic.textSoFar
-        var billed = (settings.api == .anthropicMessages ? anthropic.reportedInputTokens : nil)
-            ?? TokenUsage(inputTokens: promptTokens(request))
-        billed.outputTokens = written.isEmpty ? 0 : countTokens(written)
+    /// Nothing arrived, nothing billed.
+    private func billed(_ error: ProviderError, request: ModelRequest, progress: StreamProgress.Snapshot?) -> ProviderError {
+        guard let progress, !progress.written.isEmpty || progress.reportedInput != nil else { return error }
+        let written = progress.written
+        var usage = progress.reportedInput ?? TokenUsage(inputTokens: promptTokens(request))
+        usage.outputTokens = written.isEmpty ? 0 : countTokens(written)
         var error = error
-        error.billedUsage = billed
-        error.message += written.isEmpty ? "" : " (\(billed.outputTokens) output tokens counted as billed)"
+        error.billedUsage = usage
+        error.message += " (\(usage.inputTokens) input and \(usage.outputTokens) output tokens counted as billed)"
         return error
     }
 
@@ -236,6 +247,37 @@ public struct HTTPModelProvider: ModelProvider {
         }
         return ProviderError(.connection, "\(call.tierID): \(text)")
     }
+}
+
+/// What a stream has delivered so far, shared with the call's timer: a call that times out
+/// mid-stream is charged for what arrived.
+final class StreamProgress: Sendable {
+    enum Snapshot: Sendable {
+        case openAI(OpenAIChat.Stream)
+        case anthropic(AnthropicMessages.Stream)
+
+        /// Everything the model wrote so far.
+        var written: String {
+            switch self {
+            case .openAI(let stream): stream.textSoFar
+            case .anthropic(let stream): stream.textSoFar
+            }
+        }
+
+        /// The prompt's tokens, if the provider reported them before the answer (Anthropic).
+        var reportedInput: TokenUsage? {
+            switch self {
+            case .openAI: nil
+            case .anthropic(let stream): stream.reportedInputTokens
+            }
+        }
+    }
+
+    private let state = Mutex<Snapshot?>(nil)
+
+    func record(_ snapshot: Snapshot) { state.withLock { $0 = snapshot } }
+
+    var snapshot: Snapshot? { state.withLock { $0 } }
 }
 
 extension Duration {

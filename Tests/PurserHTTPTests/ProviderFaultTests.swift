@@ -180,6 +180,20 @@ struct ProviderFaultTests {
         await setup.expectLedger(settled: cut.cost + Self.primaryCost, settlements: 2)
     }
 
+    @Test func aStreamThatRunsOutOfTimeIsChargedForWhatArrivedThenRetried() async throws {
+        let events = [#"data: {"choices":[{"index":0,"delta":{"role":"assistant","content":"Hello"},"finish_reason":null}]}"#]
+            + Self.stream([" there"]).dropFirst()
+        let setup = try Setup([.stream(Array(events), gap: .seconds(3)), Self.answer])
+        let (result, record) = try await setup.run(timeout: .milliseconds(800))
+        #expect(result.status == .succeeded)
+        #expect(record.calls.map(\.outcome) == [.failed, .succeeded])
+        let late = try #require(record.calls.first)
+        #expect(late.error?.code == .timedOut)
+        #expect(late.usage.outputTokens == 1)  // "Hello"
+        #expect(late.usage.inputTokens > 0)
+        await setup.expectLedger(settled: late.cost + Self.primaryCost, settlements: 2)
+    }
+
     @Test func badJSONIsAMalformedResponseAndIsRetried() async throws {
         let setup = try Setup(
             [
