@@ -90,6 +90,6 @@ extension ProviderConfiguration {
     var settings: ProviderSettings {
         ProviderSettings(
             api: ProviderAPI(rawValue: api) ?? .openAIChat, apiKeyVariable: apiKeyVariable, stream: stream,
-            maxTokensField: maxTokensField)
+            maxTokensField: maxTokensField, jsonMode: ProviderSettings.JSONMode(rawValue: jsonMode) ?? .jsonSchema)
     }
 }

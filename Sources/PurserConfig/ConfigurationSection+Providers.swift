@@ -6,6 +6,7 @@ extension ConfigurationSection {
     ///   local:
     ///     api: openai              # openai | anthropic
     ///     max_tokens_field: max_tokens
+    ///     json_mode: json_object
     ///   openai:
     ///     api: openai
     ///     api_key_env: OPENAI_API_KEY
@@ -22,7 +23,7 @@ extension ConfigurationSection {
             }
             let name = scalar.string
             let entryPath = path.appending(name)
-            guard let map = reader.mapping(value, at: entryPath, keys: ["api", "api_key_env", "stream", "max_tokens_field"])
+            guard let map = reader.mapping(value, at: entryPath, keys: ["api", "api_key_env", "stream", "max_tokens_field", "json_mode"])
             else { continue }
             let api = reader.field("api", in: map, required: true) { reader, node, path -> String? in
                 guard let text = reader.string(node, at: path) else { return nil }
@@ -47,20 +48,22 @@ extension ConfigurationSection {
                 return text
             }
             let stream = reader.field("stream", in: map, required: false) { $0.boolean($1, at: $2) }
-            let field = reader.field("max_tokens_field", in: map, required: false) { reader, node, path -> String? in
-                guard let text = reader.string(node, at: path) else { return nil }
-                guard ProviderConfiguration.maxTokensFields.contains(text) else {
-                    reader.report(
-                        "expected one of \(ProviderConfiguration.maxTokensFields.joined(separator: ", ")), got '\(text)'",
-                        at: path, node: node)
-                    return nil
+            func choice(_ key: String, among choices: [String], _ reader: inout YAMLReader) -> String? {
+                reader.field(key, in: map, required: false) { reader, node, path -> String? in
+                    guard let text = reader.string(node, at: path) else { return nil }
+                    guard choices.contains(text) else {
+                        reader.report("expected one of \(choices.joined(separator: ", ")), got '\(text)'", at: path, node: node)
+                        return nil
+                    }
+                    return text
                 }
-                return text
             }
+            let field = choice("max_tokens_field", among: ProviderConfiguration.maxTokensFields, &reader)
+            let jsonMode = choice("json_mode", among: ProviderConfiguration.jsonModes, &reader)
             guard let api else { continue }
             configuration.providers[name] = ProviderConfiguration(
                 api: api, apiKeyVariable: variable, stream: stream ?? true,
-                maxTokensField: field ?? "max_completion_tokens")
+                maxTokensField: field ?? "max_completion_tokens", jsonMode: jsonMode ?? "json_schema")
         }
     }
 }

@@ -10,17 +10,22 @@ public struct ProviderConfiguration: Sendable, Hashable {
     public var stream: Bool
     /// `max_completion_tokens` (OpenAI's name) or `max_tokens` (older OpenAI-compatible servers).
     public var maxTokensField: String
+    /// `json_schema` (OpenAI's, the default) or `json_object` (llama-cpp-python's, with the schema).
+    public var jsonMode: String
 
     public static let apis = ["openai", "anthropic"]
     public static let maxTokensFields = ["max_completion_tokens", "max_tokens"]
+    public static let jsonModes = ["json_schema", "json_object"]
 
     public init(
-        api: String, apiKeyVariable: String? = nil, stream: Bool = true, maxTokensField: String = "max_completion_tokens"
+        api: String, apiKeyVariable: String? = nil, stream: Bool = true, maxTokensField: String = "max_completion_tokens",
+        jsonMode: String = "json_schema"
     ) {
         self.api = api
         self.apiKeyVariable = apiKeyVariable
         self.stream = stream
         self.maxTokensField = maxTokensField
+        self.jsonMode = jsonMode
     }
 
     /// What the names of the public APIs (as `tiers import litellm` writes them) mean when

@@ -23,10 +23,14 @@ enum OpenAIChat {
                 })
         }
         if let schema = request.outputSchema {
-            body["response_format"] = [
-                "type": "json_schema",
-                "json_schema": ["name": "output", "schema": schema.jsonValue],
-            ]
+            switch settings.jsonMode {
+            case .jsonSchema:
+                body["response_format"] = [
+                    "type": "json_schema", "json_schema": ["name": "output", "schema": schema.jsonValue],
+                ]
+            case .jsonObject:
+                body["response_format"] = ["type": "json_object", "schema": schema.jsonValue]
+            }
         }
         if tier.reasoningDepth > .none, request.reasoningEffort > .none {
             body["reasoning_effort"] = .string(request.reasoningEffort.rawValue)

@@ -21,15 +21,26 @@ public struct ProviderSettings: Sendable, Hashable {
     /// The name of the output limit in OpenAI-style requests: `max_completion_tokens` (OpenAI's
     /// current name, needed by its reasoning models) or `max_tokens` (older servers).
     public var maxTokensField: String
+    /// How an OpenAI-style request asks for JSON matching the step's schema.
+    public var jsonMode: JSONMode
+
+    public enum JSONMode: String, Sendable, Hashable, CaseIterable {
+        /// `{"type": "json_schema", "json_schema": {"name", "schema"}}`: OpenAI, vLLM, Ollama.
+        case jsonSchema = "json_schema"
+        /// `{"type": "json_object", "schema": ...}`: llama-cpp-python's server, which takes no
+        /// `json_schema` and constrains the output to the schema by grammar.
+        case jsonObject = "json_object"
+    }
 
     public init(
         api: ProviderAPI, apiKeyVariable: String? = nil, stream: Bool = true,
-        maxTokensField: String = "max_completion_tokens"
+        maxTokensField: String = "max_completion_tokens", jsonMode: JSONMode = .jsonSchema
     ) {
         self.api = api
         self.apiKeyVariable = apiKeyVariable
         self.stream = stream
         self.maxTokensField = maxTokensField
+        self.jsonMode = jsonMode
     }
 }
 

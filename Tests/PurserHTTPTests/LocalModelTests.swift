@@ -11,9 +11,10 @@ let localModelEndpoint = ProcessInfo.processInfo.environment["PURSER_LOCAL_MODEL
 /// A workflow on a real model: SmolLM2-135M-Instruct behind llama-cpp-python's
 /// OpenAI-compatible server (`scripts/local-model start`), reached through
 /// `PURSER_LOCAL_MODEL_URL` (`.ci/run` sets it). The ledger must hold exactly the usage the
-/// server reported, call by call.
+/// server reported, call by call. (llama-cpp-python 0.3.36 reports usage in whole answers but
+/// not in streams, even when asked: a streamed call is counted with the tokenizer and flagged.)
 @Suite(
-    "Local model, end to end",
+    "Local model, end to end", .serialized,
     .enabled(if: localModelEndpoint != nil, "set PURSER_LOCAL_MODEL_URL (scripts/local-model start) to run"))
 struct LocalModelTests {
     static var endpoint: String? { localModelEndpoint }
@@ -49,8 +50,8 @@ struct LocalModelTests {
         #expect(result.records.count == 2)
         var reported = 0
         for record in result.records {
-            // Not estimated: the server's own usage, settled as it reported it.
-            #expect(!record.usageIsEstimated, "\(record.key)")
+            // Whole answers carry the server's own usage, settled as reported; streams carry none.
+            #expect(record.usageIsEstimated == stream, "\(record.key)")
             #expect(record.tierID == "edge-smollm2")
             #expect(record.calls.count == 1)
             #expect(record.usage.inputTokens > 0)
@@ -81,7 +82,7 @@ struct LocalModelTests {
                 ModelRequest(messages: [.user(prompt)], maxOutputTokens: 16), on: Self.edgeTier(endpoint))
             Issue.record("a prompt of about 4,000 tokens fitted a 2,048-token context")
         } catch let error as ProviderError {
-            #expect(error.kind == .contextLengthExceeded || error.kind == .invalidRequest, "\(error)")
+            #expect(error.kind == .contextLengthExceeded, "\(error)")
             #expect(!error.isRetryable)
         }
     }

@@ -66,6 +66,10 @@ struct OpenAIChatTests {
         // A tier that does not reason is not sent the parameter (servers reject it).
         let plain = OpenAIChat.body(for: request, tier: Self.tier(), settings: settings)
         #expect(plain["reasoning_effort"] == nil)
+        // llama-cpp-python's server takes the schema with json_object.
+        let llama = ProviderSettings(api: .openAIChat, maxTokensField: "max_tokens", jsonMode: .jsonObject)
+        let constrained = OpenAIChat.body(for: request, tier: Self.tier(), settings: llama)
+        #expect(constrained["response_format"] == ["type": "json_object", "schema": schema.jsonValue])
     }
 
     @Test func anAnswerGivesTextAndExactUsage() throws {

@@ -91,8 +91,6 @@ final class ScriptedHTTPServer: Sendable {
         book = Book(script)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure("socket() failed: errno \(errno)") }
-        var reuse: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -111,10 +109,17 @@ final class ScriptedHTTPServer: Sendable {
         listener = descriptor
         port = UInt16(bigEndian: address.sin_port)
         let book = book
+        // The accept thread owns the listening descriptor and is the one that closes it. Were
+        // stop() to close it, the number could be reused by the next test's server before this
+        // thread's next accept(), which would then take that server's requests.
         Thread {
             while true {
                 let connection = accept(descriptor, nil, nil)
-                guard connection >= 0 else { return }  // closed by stop()
+                guard connection >= 0 else {
+                    if errno == EINTR { continue }
+                    close(descriptor)  // shut down by stop()
+                    return
+                }
                 Thread { Self.serve(connection, book: book) }.start()
             }
         }.start()
@@ -125,11 +130,10 @@ final class ScriptedHTTPServer: Sendable {
     /// The requests received so far, in order.
     var requests: [Request] { book.state.withLock { $0.requests } }
 
-    /// Stops accepting (once: closing a descriptor twice could close one another test opened).
+    /// Stops accepting: wakes the accept thread, which closes the descriptor itself (once).
     func stop() {
         guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     deinit { stop() }
