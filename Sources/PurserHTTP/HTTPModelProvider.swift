@@ -123,7 +123,9 @@ public struct HTTPModelProvider: ModelProvider {
         guard (200..<300).contains(response.status.code) else {
             throw await failure(response, call: call)
         }
-        if settings.stream {
+        // A server that ignores `stream` answers with one JSON document: read it as such.
+        let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
+        if settings.stream, !contentType.hasPrefix("application/json") {
             return try await readStream(response, call: call, request: request, started: started, progress: progress)
         }
         let bytes: ByteBuffer

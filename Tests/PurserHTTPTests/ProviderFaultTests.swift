@@ -208,6 +208,18 @@ struct ProviderFaultTests {
         await setup.expectLedger(settled: Self.primaryCost, settlements: 1)
     }
 
+    @Test func aServerThatIgnoresStreamIsReadAsOneAnswer() async throws {
+        let setup = try Setup([
+            .status(200, json: #"{"choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":12,"total_tokens":21}}"#)
+        ])
+        let (result, record) = try await setup.run()
+        #expect(result.status == .succeeded)
+        #expect(result.output == "whole")
+        #expect(record.calls.count == 1)
+        #expect(!record.usageIsEstimated)
+        await setup.expectLedger(settled: Self.primaryCost, settlements: 1)
+    }
+
     @Test func anAnswerWithoutUsageIsCountedAndFlaggedEstimated() async throws {
         let setup = try Setup([.stream(Self.stream(["Hello", " there"], usage: nil))])
         let (result, record) = try await setup.run()
