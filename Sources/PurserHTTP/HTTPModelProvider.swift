@@ -31,11 +31,11 @@ public struct HTTPModelProvider: ModelProvider {
 
     /// - Parameters:
     ///   - name: the provider name tiers refer to (``Tier/provider``).
-    ///   - client: async-http-client's shared client unless given one.
+    ///   - client: ``defaultClient`` unless given one.
     ///   - environment: where API keys are read from (the process environment unless given).
     ///   - tokenCounter: counts tokens when the provider reports none (o200k_base unless given).
     public init(
-        name: String, settings: ProviderSettings, client: HTTPClient = .shared,
+        name: String, settings: ProviderSettings, client: HTTPClient = HTTPModelProvider.defaultClient,
         environment: [String: String] = ProcessInfo.processInfo.environment, tokenCounter: (any TokenCounter)? = nil
     ) {
         self.name = name
@@ -50,13 +50,28 @@ public struct HTTPModelProvider: ModelProvider {
         }
     }
 
+    /// The process-wide client providers share. Unlike async-http-client's shared client it has
+    /// a connect timeout: without one, a refused connection is retried with backoff until the
+    /// request's deadline, so a provider that is down would hold a call for its whole timeout
+    /// instead of failing it over to the next tier at once. Never shut down (it lives as long as
+    /// the process, like `HTTPClient.shared`).
+    public static let defaultClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// Calls with no timeout of their own give up after this long.
+    static let defaultDeadline: Duration = .seconds(600)
+
     /// This provider gives up by itself when a call's time is up.
     public var enforcesTimeout: Bool { true }
 
     public func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
         let call = try prepare(request, on: tier)
         let progress = StreamProgress()
-        guard let timeout = request.timeout else { return try await send(call, request: request, progress: progress) }
+        let timeout = request.timeout ?? Self.defaultDeadline
         return try await withThrowingTaskGroup(of: ModelResponse.self) { group in
             group.addTask { try await send(call, request: request, progress: progress) }
             group.addTask {

@@ -43,7 +43,9 @@ struct LocalModelTests {
             runStore: ledger)
         let workflow = Workflow("edge-notes") {
             ModelStep("draft", prompt: "Write one short sentence about keeping a budget.").maxOutputTokens(48)
+                .timeout(.seconds(60))
             ModelStep("title", prompt: "Give a three-word title for: {{steps.draft}}").maxOutputTokens(16)
+                .timeout(.seconds(60))
         }
         let result = try await engine.run(try engine.compile(workflow), input: [:])
         #expect(result.status == .succeeded, "\(String(describing: result.error))")
@@ -79,7 +81,7 @@ struct LocalModelTests {
         let prompt = String(repeating: "budget ledger reservation settlement ", count: 800)
         do {
             _ = try await Self.provider(stream: false).complete(
-                ModelRequest(messages: [.user(prompt)], maxOutputTokens: 16), on: Self.edgeTier(endpoint))
+                ModelRequest(messages: [.user(prompt)], maxOutputTokens: 16, timeout: .seconds(30)), on: Self.edgeTier(endpoint))
             Issue.record("a prompt of about 4,000 tokens fitted a 2,048-token context")
         } catch let error as ProviderError {
             #expect(error.kind == .contextLengthExceeded, "\(error)")
