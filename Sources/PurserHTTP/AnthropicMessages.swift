@@ -1,9 +1,14 @@
 import Purser
 
 /// Anthropic's Messages API: request bodies, answers, and the stream's events.
-enum AnthropicMessages {
+enum AnthropicMessages: WireProtocol {
     /// The API version every request names (`anthropic-version`).
     static let version = "2023-06-01"
+    static let path = "/messages"
+
+    static func headers(apiKey: String?) -> [(String, String)] {
+        (apiKey.map { [("x-api-key", $0)] } ?? []) + [("anthropic-version", version)]
+    }
 
     /// The request body for `request` on `tier`.
     static func body(for request: ModelRequest, tier: Tier, settings: ProviderSettings) -> JSONValue {
@@ -106,32 +111,31 @@ enum AnthropicMessages {
             }
         }
         answer.stopReason = json["stop_reason"]?.stringValue
-        answer.usage = usage(from: json["usage"])
+        answer.usage = try usage(from: json["usage"])
         return answer
     }
 
     /// `usage` as Anthropic reports it. Its `input_tokens` excludes cache reads and writes;
     /// ``TokenUsage`` counts them inside `inputTokens`. Thinking is inside `output_tokens`, not
-    /// reported apart.
-    static func usage(from json: JSONValue?) -> TokenUsage? {
-        guard let json, let input = json["input_tokens"]?.numberValue, let output = json["output_tokens"]?.numberValue
-        else { return nil }
-        let reads = Int(json["cache_read_input_tokens"]?.numberValue ?? 0)
-        let writes = Int(json["cache_creation_input_tokens"]?.numberValue ?? 0)
+    /// reported apart. `nil` without `input_tokens`; a missing `output_tokens` is 0.
+    static func usage(from json: JSONValue?) throws(ProviderError) -> TokenUsage? {
+        guard let json, let input = try count(json["input_tokens"], "usage.input_tokens") else { return nil }
+        let reads = try count(json["cache_read_input_tokens"], "usage.cache_read_input_tokens") ?? 0
+        let writes = try count(json["cache_creation_input_tokens"], "usage.cache_creation_input_tokens") ?? 0
         return TokenUsage(
-            inputTokens: Int(input) + reads + writes, outputTokens: Int(output), cachedInputTokens: reads,
-            cacheWriteInputTokens: writes)
+            inputTokens: input + reads + writes, outputTokens: try count(json["output_tokens"], "usage.output_tokens") ?? 0,
+            cachedInputTokens: reads, cacheWriteInputTokens: writes)
     }
 
     /// Assembles a streamed answer from its events: `message_start` (input usage),
     /// `content_block_start`/`_delta`/`_stop`, `message_delta` (stop reason, output usage),
     /// `message_stop`; `error` events fail the call.
-    struct Stream {
+    struct Stream: StreamAssembler {
         private(set) var answer = ProviderAnswer()
         private(set) var done = false
         private var blocks: [Int: (type: String, id: String, name: String, text: String)] = [:]
-        private var inputUsage: JSONValue?
-        private var outputTokens: Int?
+        /// As `message_start` reported it; `message_delta` updates the output count.
+        private var usage: TokenUsage?
 
         var hasContent: Bool { blocks.values.contains { !$0.text.isEmpty || $0.type == "tool_use" } }
 
@@ -142,17 +146,16 @@ enum AnthropicMessages {
             }
             switch json["type"]?.stringValue ?? event.event {
             case "message_start":
-                inputUsage = json["message"]?["usage"]
-                outputTokens = (json["message"]?["usage"]?["output_tokens"]?.numberValue).map { Int($0) }
+                usage = try AnthropicMessages.usage(from: json["message"]?["usage"])
             case "content_block_start":
-                let index = Int(json["index"]?.numberValue ?? 0)
+                let index = try count(json["index"], "index") ?? 0
                 let block = json["content_block"]
                 blocks[index] = (
                     block?["type"]?.stringValue ?? "text", block?["id"]?.stringValue ?? "",
                     block?["name"]?.stringValue ?? "", block?["text"]?.stringValue ?? ""
                 )
             case "content_block_delta":
-                let index = Int(json["index"]?.numberValue ?? 0)
+                let index = try count(json["index"], "index") ?? 0
                 guard var block = blocks[index] else {
                     throw ProviderError(.malformedResponse, "a delta for content block \(index), which never started")
                 }
@@ -162,7 +165,9 @@ enum AnthropicMessages {
                 blocks[index] = block
             case "message_delta":
                 if let reason = json["delta"]?["stop_reason"]?.stringValue { answer.stopReason = reason }
-                if let tokens = json["usage"]?["output_tokens"]?.numberValue { outputTokens = Int(tokens) }
+                if let tokens = try count(json["usage"]?["output_tokens"], "usage.output_tokens") {
+                    usage?.outputTokens = tokens
+                }
             case "message_stop":
                 done = true
             case "error":
@@ -190,29 +195,26 @@ enum AnthropicMessages {
                 default: continue
                 }
             }
-            if var usage = AnthropicMessages.usage(from: inputUsage.map { merged($0) }) {
-                usage.outputTokens = outputTokens ?? usage.outputTokens
-                answer.usage = usage
-            }
+            answer.usage = usage
             return answer
         }
 
-        /// The input usage with the latest output count, so ``AnthropicMessages/usage(from:)`` reads both.
-        private func merged(_ input: JSONValue) -> JSONValue {
-            guard var fields = input.objectValue else { return input }
-            if let outputTokens { fields["output_tokens"] = .number(Double(outputTokens)) }
-            return .object(fields)
-        }
-
-        /// Everything the model wrote so far, thinking and tool input included.
+        /// Thinking included.
         var textSoFar: String { blocks.keys.sorted().map { blocks[$0]!.name + blocks[$0]!.text }.joined() }
 
-        /// The prompt's tokens as `message_start` reported them: billed even if the stream is cut.
+        /// As `message_start` reported them.
         var reportedInputTokens: TokenUsage? {
-            guard let inputUsage, var usage = AnthropicMessages.usage(from: merged(inputUsage)) else { return nil }
+            guard var usage else { return nil }
             usage.outputTokens = 0
             return usage
         }
+    }
+
+    static func failure(status: Int, body: String, retryAfter: Double?) -> ProviderError {
+        let error = (try? JSONValue(parsing: body))?["error"]
+        return failure(
+            status: status, type: error?["type"]?.stringValue,
+            message: error?["message"]?.stringValue ?? (body.isEmpty ? "HTTP \(status)" : body), retryAfter: retryAfter)
     }
 
     /// An error answer (`{"type": "error", "error": {"type", "message"}}`) as a ``ProviderError``.

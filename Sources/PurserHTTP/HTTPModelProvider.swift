@@ -69,9 +69,9 @@ public struct HTTPModelProvider: ModelProvider {
     public var enforcesTimeout: Bool { true }
 
     public func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
-        let call = try prepare(request, on: tier)
-        let progress = StreamProgress()
         let timeout = request.timeout ?? Self.defaultDeadline
+        let call = try prepare(request, on: tier, timeout: timeout)
+        let progress = StreamProgress()
         return try await withThrowingTaskGroup(of: ModelResponse.self) { group in
             group.addTask { try await send(call, request: request, progress: progress) }
             group.addTask {
@@ -91,9 +91,11 @@ public struct HTTPModelProvider: ModelProvider {
         var request: HTTPClientRequest
         var tierID: String
         var apiKey: String?
+        /// async-http-client's deadline: the call's own, so a stuck connection is let go with it.
+        var timeout: TimeAmount
     }
 
-    func prepare(_ request: ModelRequest, on tier: Tier) throws(ProviderError) -> PreparedCall {
+    func prepare(_ request: ModelRequest, on tier: Tier, timeout: Duration) throws(ProviderError) -> PreparedCall {
         guard var endpoint = tier.endpoint, !endpoint.isEmpty else {
             throw ProviderError(.invalidRequest, "tier \(tier.id) has no endpoint to call")
         }
@@ -106,31 +108,24 @@ public struct HTTPModelProvider: ModelProvider {
             }
             apiKey = key
         }
-        let body: JSONValue
-        var http: HTTPClientRequest
-        switch settings.api {
-        case .openAIChat:
-            http = HTTPClientRequest(url: endpoint + "/chat/completions")
-            body = OpenAIChat.body(for: request, tier: tier, settings: settings)
-            if let apiKey { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        case .anthropicMessages:
-            http = HTTPClientRequest(url: endpoint + "/messages")
-            body = AnthropicMessages.body(for: request, tier: tier, settings: settings)
-            if let apiKey { http.headers.add(name: "x-api-key", value: apiKey) }
-            http.headers.add(name: "anthropic-version", value: AnthropicMessages.version)
-        }
+        let wire = settings.api.wire
+        var http = HTTPClientRequest(url: endpoint + wire.path)
         http.method = .POST
+        for (name, value) in wire.headers(apiKey: apiKey) { http.headers.add(name: name, value: value) }
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Accept", value: settings.stream ? "text/event-stream" : "application/json")
-        http.body = .bytes(ByteBuffer(string: body.compactJSON))
-        return PreparedCall(request: http, tierID: tier.id, apiKey: apiKey)
+        http.body = .bytes(ByteBuffer(string: wire.body(for: request, tier: tier, settings: settings).compactJSON))
+        let (seconds, attoseconds) = timeout.components
+        return PreparedCall(
+            request: http, tierID: tier.id, apiKey: apiKey,
+            timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
     }
 
     private func send(_ call: PreparedCall, request: ModelRequest, progress: StreamProgress) async throws -> ModelResponse {
         let started = ContinuousClock.now
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(call.request, timeout: .hours(24))
+            response = try await client.execute(call.request, timeout: call.timeout)
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
             throw transportError(error, call: call)
@@ -141,7 +136,8 @@ public struct HTTPModelProvider: ModelProvider {
         // A server that ignores `stream` answers with one JSON document: read it as such.
         let contentType = response.headers.first(name: "content-type")?.lowercased() ?? ""
         if settings.stream, !contentType.hasPrefix("application/json") {
-            return try await readStream(response, call: call, request: request, started: started, progress: progress)
+            return try await readStream(
+                response, as: settings.api.wire, call: call, request: request, started: started, progress: progress)
         }
         let bytes: ByteBuffer
         do { bytes = try await response.body.collect(upTo: Self.answerLimit) } catch {
@@ -151,59 +147,45 @@ public struct HTTPModelProvider: ModelProvider {
         do { json = try JSONValue(parsing: String(buffer: bytes)) } catch {
             throw ProviderError(.malformedResponse, "\(call.tierID) answered with something that is not JSON: \(error)")
         }
-        let answer: ProviderAnswer
-        switch settings.api {
-        case .openAIChat: answer = try OpenAIChat.answer(from: json)
-        case .anthropicMessages: answer = try AnthropicMessages.answer(from: json)
-        }
-        return finished(answer, request: request, timeToFirstToken: nil)
+        return finished(try settings.api.wire.answer(from: json), request: request, timeToFirstToken: nil)
     }
 
-    private func readStream(
-        _ response: HTTPClientResponse, call: PreparedCall, request: ModelRequest, started: ContinuousClock.Instant,
-        progress: StreamProgress
+    private func readStream<Wire: WireProtocol>(
+        _ response: HTTPClientResponse, as wire: Wire.Type, call: PreparedCall, request: ModelRequest,
+        started: ContinuousClock.Instant, progress: StreamProgress
     ) async throws -> ModelResponse {
         var parser = ServerSentEventParser()
-        var openAI = OpenAIChat.Stream()
-        var anthropic = AnthropicMessages.Stream()
+        var stream = Wire.Stream()
         var firstToken: Double?
-        let api = settings.api
-        // The streams' states, not their text: copying them shares their strings, so recording
-        // after every chunk stays cheap however long the answer grows.
-        func snapshot() -> StreamProgress.Snapshot { api == .openAIChat ? .openAI(openAI) : .anthropic(anthropic) }
         do {
             for try await chunk in response.body {
-                for event in parser.feed(chunk.readableBytesView) {
-                    switch api {
-                    case .openAIChat: try openAI.feed(event)
-                    case .anthropicMessages: try anthropic.feed(event)
-                    }
-                }
-                let hasContent = api == .openAIChat ? openAI.hasContent : anthropic.hasContent
-                if firstToken == nil, hasContent { firstToken = (ContinuousClock.now - started).seconds }
-                progress.record(snapshot())
+                for event in parser.feed(chunk.readableBytesView) { try stream.feed(event) }
+                if firstToken == nil, stream.hasContent { firstToken = (ContinuousClock.now - started).seconds }
+                // The stream's state, not its text: the copy shares its strings, so recording
+                // after every chunk stays cheap however long the answer grows.
+                progress.record(stream)
             }
         } catch let error as ProviderError {
             throw error
         } catch {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
-            throw billed(transportError(error, call: call), request: request, progress: snapshot())
+            throw billed(transportError(error, call: call), request: request, progress: stream)
         }
-        guard api == .openAIChat ? openAI.done : anthropic.done else {
+        guard stream.done else {
             let error = ProviderError(.connection, "\(call.tierID): the stream ended before the answer was complete")
-            throw billed(error, request: request, progress: snapshot())
+            throw billed(error, request: request, progress: stream)
         }
-        let answer = api == .openAIChat ? try openAI.finish() : try anthropic.finish()
-        return finished(answer, request: request, timeToFirstToken: firstToken)
+        return finished(try stream.finish(), request: request, timeToFirstToken: firstToken)
     }
 
     /// A stream that broke off: what the model wrote may already be billed, so the error
     /// carries it (counted by the tokenizer, with the prompt's tokens as reported or counted).
     /// Nothing arrived, nothing billed.
-    private func billed(_ error: ProviderError, request: ModelRequest, progress: StreamProgress.Snapshot?) -> ProviderError {
-        guard let progress, !progress.written.isEmpty || progress.reportedInput != nil else { return error }
-        let written = progress.written
-        var usage = progress.reportedInput ?? TokenUsage(inputTokens: promptTokens(request))
+    private func billed(_ error: ProviderError, request: ModelRequest, progress: (any StreamAssembler)?) -> ProviderError {
+        guard let progress else { return error }
+        let written = progress.textSoFar
+        guard !written.isEmpty || progress.reportedInputTokens != nil else { return error }
+        var usage = progress.reportedInputTokens ?? TokenUsage(inputTokens: promptTokens(request))
         usage.outputTokens = written.isEmpty ? 0 : countTokens(written)
         var error = error
         error.billedUsage = usage
@@ -234,22 +216,12 @@ public struct HTTPModelProvider: ModelProvider {
     private func failure(_ response: HTTPClientResponse, call: PreparedCall) async -> ProviderError {
         let status = Int(response.status.code)
         let retryAfter = HTTPFailure.retryAfter(response.headers.first(name: "retry-after"))
-        let text = (try? await response.body.collect(upTo: Self.errorBodyLimit)).map { String(buffer: $0) } ?? ""
-        let json = try? JSONValue(parsing: text)
-        var error: ProviderError
-        switch settings.api {
-        case .openAIChat:
-            error = OpenAIChat.failure(status: status, error: json?["error"] ?? (text.isEmpty ? nil : .string(text)), retryAfter: retryAfter)
-        case .anthropicMessages:
-            let detail = json?["error"]
-            error = AnthropicMessages.failure(
-                status: status, type: detail?["type"]?.stringValue,
-                message: detail?["message"]?.stringValue ?? (text.isEmpty ? "HTTP \(status)" : text), retryAfter: retryAfter)
-        }
+        let body = (try? await response.body.collect(upTo: Self.errorBodyLimit)).map { String(buffer: $0) } ?? ""
+        var error = settings.api.wire.failure(status: status, body: body, retryAfter: retryAfter)
         if error.kind == .authentication {
             // Not the provider's words: an authentication message may quote part of the key.
             let variable = settings.apiKeyVariable.map { " in $\($0)" } ?? ""
-            error.message = "HTTP \(status): \(call.tierID) refused the API key\(variable) (provider \(name))"
+            error.message = "HTTP \(status): the API key\(variable) was refused (provider \(name))"
         }
         error.message = "\(call.tierID): " + HTTPFailure.redacting(call.apiKey, in: error.message)
         return error
@@ -269,34 +241,9 @@ public struct HTTPModelProvider: ModelProvider {
 /// What a stream has delivered so far, shared with the call's timer: a call that times out
 /// mid-stream is charged for what arrived.
 final class StreamProgress: Sendable {
-    enum Snapshot: Sendable {
-        case openAI(OpenAIChat.Stream)
-        case anthropic(AnthropicMessages.Stream)
+    private let state = Mutex<(any StreamAssembler)?>(nil)
 
-        /// Everything the model wrote so far.
-        var written: String {
-            switch self {
-            case .openAI(let stream): stream.textSoFar
-            case .anthropic(let stream): stream.textSoFar
-            }
-        }
+    func record(_ stream: some StreamAssembler) { state.withLock { $0 = stream } }
 
-        /// The prompt's tokens, if the provider reported them before the answer (Anthropic).
-        var reportedInput: TokenUsage? {
-            switch self {
-            case .openAI: nil
-            case .anthropic(let stream): stream.reportedInputTokens
-            }
-        }
-    }
-
-    private let state = Mutex<Snapshot?>(nil)
-
-    func record(_ snapshot: Snapshot) { state.withLock { $0 = snapshot } }
-
-    var snapshot: Snapshot? { state.withLock { $0 } }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var snapshot: (any StreamAssembler)? { state.withLock { $0 } }
 }

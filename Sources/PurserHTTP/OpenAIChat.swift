@@ -2,7 +2,13 @@ import Purser
 
 /// OpenAI's chat completions API, as OpenAI, vLLM, llama.cpp's server and Ollama speak it:
 /// request bodies, answers, and the stream's chunks.
-enum OpenAIChat {
+enum OpenAIChat: WireProtocol {
+    static let path = "/chat/completions"
+
+    static func headers(apiKey: String?) -> [(String, String)] {
+        apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
+
     /// The request body for `request` on `tier`.
     static func body(for request: ModelRequest, tier: Tier, settings: ProviderSettings) -> JSONValue {
         var body: [String: JSONValue] = [
@@ -78,19 +84,20 @@ enum OpenAIChat {
             return ToolCall(id: id, name: name, arguments: try arguments(function["arguments"]?.stringValue ?? "", of: name))
         }
         answer.stopReason = choice["finish_reason"]?.stringValue
-        answer.usage = usage(from: json["usage"])
+        answer.usage = try usage(from: json["usage"])
         return answer
     }
 
     /// `usage` as OpenAI reports it: cached prompt tokens and reasoning tokens are parts of the
     /// prompt and completion counts, as in ``TokenUsage``.
-    static func usage(from json: JSONValue?) -> TokenUsage? {
-        guard let json, let input = json["prompt_tokens"]?.numberValue, let output = json["completion_tokens"]?.numberValue
+    static func usage(from json: JSONValue?) throws(ProviderError) -> TokenUsage? {
+        guard let json, let input = try count(json["prompt_tokens"], "usage.prompt_tokens"),
+            let output = try count(json["completion_tokens"], "usage.completion_tokens")
         else { return nil }
         return TokenUsage(
-            inputTokens: Int(input), outputTokens: Int(output),
-            reasoningTokens: Int(json["completion_tokens_details"]?["reasoning_tokens"]?.numberValue ?? 0),
-            cachedInputTokens: Int(json["prompt_tokens_details"]?["cached_tokens"]?.numberValue ?? 0))
+            inputTokens: input, outputTokens: output,
+            reasoningTokens: try count(json["completion_tokens_details"]?["reasoning_tokens"], "reasoning_tokens") ?? 0,
+            cachedInputTokens: try count(json["prompt_tokens_details"]?["cached_tokens"], "cached_tokens") ?? 0)
     }
 
     /// A tool call's arguments, sent as a JSON text inside the JSON answer.
@@ -102,14 +109,16 @@ enum OpenAIChat {
     }
 
     /// Assembles a streamed answer chunk by chunk (`data: {...}` events, then `data: [DONE]`).
-    struct Stream {
+    struct Stream: StreamAssembler {
         private(set) var answer = ProviderAnswer()
         private(set) var done = false
         /// Tool calls by their index in the stream: id and name come first, arguments in pieces.
         private var calls: [Int: (id: String, name: String, arguments: String)] = [:]
 
-        /// Whether any answer text or tool call has arrived (the first token, for latency).
         var hasContent: Bool { !answer.text.isEmpty || !calls.isEmpty }
+
+        /// OpenAI reports the prompt's tokens only with the rest of the usage, at the end.
+        var reportedInputTokens: TokenUsage? { nil }
 
         mutating func feed(_ event: ServerSentEvent) throws(ProviderError) {
             if event.data == "[DONE]" {
@@ -124,13 +133,13 @@ enum OpenAIChat {
                 // Some servers report a failure mid-stream as a chunk.
                 throw OpenAIChat.failure(status: 500, error: error)
             }
-            if let usage = OpenAIChat.usage(from: chunk["usage"]) { answer.usage = usage }
+            if let usage = try OpenAIChat.usage(from: chunk["usage"]) { answer.usage = usage }
             guard let choice = chunk["choices"]?.arrayValue?.first else { return }
             if let reason = choice["finish_reason"]?.stringValue { answer.stopReason = reason }
             guard let delta = choice["delta"] else { return }
             if let text = delta["content"]?.stringValue { answer.text += text }
             for call in delta["tool_calls"]?.arrayValue ?? [] {
-                let index = Int(call["index"]?.numberValue ?? 0)
+                let index = try count(call["index"], "tool_calls[].index") ?? 0
                 var entry = calls[index] ?? ("", "", "")
                 if let id = call["id"]?.stringValue { entry.id = id }
                 if let name = call["function"]?["name"]?.stringValue { entry.name += name }
@@ -139,7 +148,6 @@ enum OpenAIChat {
             }
         }
 
-        /// The answer once the stream has ended.
         func finish() throws(ProviderError) -> ProviderAnswer {
             var answer = answer
             answer.toolCalls = try calls.keys.sorted().map { index throws(ProviderError) in
@@ -149,9 +157,12 @@ enum OpenAIChat {
             return answer
         }
 
-        /// Everything the model wrote so far, tool arguments included: what a cut stream is
-        /// counted by.
         var textSoFar: String { answer.text + calls.values.map { $0.name + $0.arguments }.joined() }
+    }
+
+    static func failure(status: Int, body: String, retryAfter: Double?) -> ProviderError {
+        let error = (try? JSONValue(parsing: body))?["error"] ?? (body.isEmpty ? nil : .string(body))
+        return failure(status: status, error: error, retryAfter: retryAfter)
     }
 
     /// An error answer (`{"error": {"message", "type", "code"}}`) as a ``ProviderError``.

@@ -7,6 +7,54 @@ public enum ProviderAPI: String, Sendable, Hashable, CaseIterable {
     case openAIChat = "openai"
     /// `POST {endpoint}/messages` (endpoint `https://api.anthropic.com/v1`): Anthropic's Messages API.
     case anthropicMessages = "anthropic"
+
+    /// How this protocol writes requests and reads answers.
+    var wire: any WireProtocol.Type {
+        switch self {
+        case .openAIChat: OpenAIChat.self
+        case .anthropicMessages: AnthropicMessages.self
+        }
+    }
+}
+
+/// One wire protocol: where a request goes, how it is written, and how answers, streams and
+/// refusals are read. ``HTTPModelProvider`` does the HTTP and the accounting for both.
+protocol WireProtocol {
+    associatedtype Stream: StreamAssembler
+    /// Appended to the tier's endpoint.
+    static var path: String { get }
+    static func headers(apiKey: String?) -> [(String, String)]
+    static func body(for request: ModelRequest, tier: Tier, settings: ProviderSettings) -> JSONValue
+    /// A whole (non-streamed) answer.
+    static func answer(from json: JSONValue) throws(ProviderError) -> ProviderAnswer
+    /// A refused call: its status and body, as the kind of error it means.
+    static func failure(status: Int, body: String, retryAfter: Double?) -> ProviderError
+}
+
+/// Assembles one streamed answer from its server-sent events, as they arrive.
+protocol StreamAssembler: Sendable {
+    init()
+    /// The stream said it is complete; a stream that ends otherwise was cut.
+    var done: Bool { get }
+    /// Answer text or a tool call has arrived (the first token, for latency).
+    var hasContent: Bool { get }
+    /// Everything the model wrote so far, tool input included: what a cut stream is counted by.
+    var textSoFar: String { get }
+    /// The prompt's tokens, when the provider reports them before the answer: billed even if
+    /// the stream is cut.
+    var reportedInputTokens: TokenUsage? { get }
+    mutating func feed(_ event: ServerSentEvent) throws(ProviderError)
+    /// The answer, once the stream is done.
+    func finish() throws(ProviderError) -> ProviderAnswer
+}
+
+/// A token count or index in a provider's JSON: absent is `nil`; present, it must be a whole
+/// number from 0 to 2^53, or the answer is malformed (a bad count must not crash or be settled).
+func count(_ value: JSONValue?, _ name: String) throws(ProviderError) -> Int? {
+    guard let value, !value.isNull else { return nil }
+    guard let number = value.numberValue, number >= 0, number <= 9_007_199_254_740_992, number.rounded() == number
+    else { throw ProviderError(.malformedResponse, "\(name) is not a whole number from 0 up: \(value.compactJSON)") }
+    return Int(number)
 }
 
 /// How one provider is reached: its protocol, where its API key comes from, and how to ask.

@@ -168,16 +168,7 @@ struct AnthropicMessagesTests {
         """
 
     static func feed(_ text: String, pieces: Int) throws -> AnthropicMessages.Stream {
-        var parser = ServerSentEventParser()
-        var stream = AnthropicMessages.Stream()
-        let bytes = Array(text.utf8)
-        let size = max(1, bytes.count / pieces)
-        var start = 0
-        while start < bytes.count {
-            for event in parser.feed(bytes[start..<min(bytes.count, start + size)]) { try stream.feed(event) }
-            start += size
-        }
-        return stream
+        try assemble(text, pieces: pieces, into: AnthropicMessages.Stream.self)
     }
 
     @Test(arguments: [1, 9, 300])
@@ -201,6 +192,16 @@ struct AnthropicMessagesTests {
         #expect(!stream.done)
         #expect(stream.reportedInputTokens == TokenUsage(inputTokens: 572, cachedInputTokens: 100))
         #expect(stream.textSoFar.contains("The user wants the weather."))
+    }
+
+    @Test func countsThatAreNoCountsAreMalformed() throws {
+        for bad in ["-3", "1e20", "0.5", "null, \"input_tokens\": \"many\""] {
+            let text = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"output_tokens\":1,\"input_tokens\":\(bad)}}}\n\n"
+            let error = try #require(throws: ProviderError.self, "\(bad)") { try Self.feed(text, pieces: 1) }
+            #expect(error.kind == .malformedResponse)
+        }
+        let index = "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":-1,\"content_block\":{\"type\":\"text\"}}\n\n"
+        #expect(throws: ProviderError.self) { try Self.feed(index, pieces: 1) }
     }
 
     @Test func anErrorEventFailsTheCallAsOverloaded() throws {

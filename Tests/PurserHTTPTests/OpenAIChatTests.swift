@@ -102,17 +102,25 @@ struct OpenAIChatTests {
     }
 
     @Test func malformedAnswersAreMalformedResponses() throws {
+        let usage = #"{"choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":%@,"completion_tokens":3}}"#
         let cases = [
             #"{"choices":[]}"#,
             #"{"object":"chat.completion"}"#,
             #"{"choices":[{"message":{"tool_calls":[{"id":"c","function":{"name":"f","arguments":"{not json"}}]}}]}"#,
+            // Counts that are no counts: refused, never settled, never a crash.
+            usage.replacingOccurrences(of: "%@", with: "-1"),
+            usage.replacingOccurrences(of: "%@", with: "1e300"),
+            usage.replacingOccurrences(of: "%@", with: "2.5"),
+            usage.replacingOccurrences(of: "%@", with: #""12""#),
         ]
         for text in cases {
-            #expect(throws: ProviderError.self) { try OpenAIChat.answer(from: try JSONValue(parsing: text)) }
-            do { _ = try OpenAIChat.answer(from: try JSONValue(parsing: text)) } catch let error as ProviderError {
-                #expect(error.kind == .malformedResponse)
+            let error = try #require(throws: ProviderError.self, "\(text)") {
+                try OpenAIChat.answer(from: try JSONValue(parsing: text))
             }
+            #expect(error.kind == .malformedResponse, "\(text)")
         }
+        let hugeIndex = #"data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e30,"id":"x","function":{"name":"f"}}]}}]}"# + "\n\n"
+        #expect(throws: ProviderError.self) { try assemble(hugeIndex, pieces: 1, into: OpenAIChat.Stream.self) }
         // No usage is not an error: the provider counts it itself.
         let bare = try OpenAIChat.answer(from: try JSONValue(parsing: #"{"choices":[{"message":{"content":"hi"}}]}"#))
         #expect(bare.usage == nil)
@@ -137,16 +145,7 @@ struct OpenAIChatTests {
         """
 
     static func feed(_ text: String, pieces: Int) throws -> OpenAIChat.Stream {
-        var parser = ServerSentEventParser()
-        var stream = OpenAIChat.Stream()
-        let bytes = Array(text.utf8)
-        let size = max(1, bytes.count / pieces)
-        var start = 0
-        while start < bytes.count {
-            for event in parser.feed(bytes[start..<min(bytes.count, start + size)]) { try stream.feed(event) }
-            start += size
-        }
-        return stream
+        try assemble(text, pieces: pieces, into: OpenAIChat.Stream.self)
     }
 
     @Test(arguments: [1, 7, 200])

@@ -94,10 +94,6 @@ final class JSONByteSink {
         }
     }
 
-    func writeDouble(_ value: Double) throws {
-        try writeFloatingPoint(value)
-    }
-
     /// The shortest text that reads back as `value`, without a trailing `.0`, as `JSONEncoder`.
     func writeFloatingPoint<F: BinaryFloatingPoint & LosslessStringConvertible>(_ value: F) throws {
         guard value.isFinite else {
@@ -137,7 +133,7 @@ final class JSONByteSink {
 
     func writeDate(_ date: Date) throws {
         switch dateStrategy {
-        case .deferredToDate: try writeDouble(date.timeIntervalSinceReferenceDate)
+        case .deferredToDate: try writeFloatingPoint(date.timeIntervalSinceReferenceDate)
         case .iso8601: writeString(Self.iso8601(date))
         }
     }
@@ -175,7 +171,7 @@ final class JSONByteSink {
         } else if T.self == Int.self {
             writeInteger(value as! Int)
         } else if T.self == Double.self {
-            try writeDouble(value as! Double)
+            try writeFloatingPoint(value as! Double)
         } else if T.self == Bool.self {
             writeBool(value as! Bool)
         } else if T.self == Date.self {
