@@ -3,22 +3,12 @@ import Purser
 extension ExampleWorkflows {
     /// Nobody is waiting: assess every clause of a contract against the playbook, many at a
     /// time, at batch latency, so the clause reviews route to the cheapest tier that reasons
-    /// a little; one deeper summary follows.
+    /// a little (a batch tier, at half price); one deeper summary follows. Its fan-out is
+    /// known from the input, so the estimate before the run is tight.
     public static let contractReview = Workflow(
         "contract-review",
         description: "Review every clause of a contract against the playbook (for-each, batch latency), then summarise the risks.",
-        exampleInput: [
-            "contract": [
-                "title": "Master Services Agreement — Northwind Ltd",
-                "clauses": [
-                    ["id": "4.1", "text": "The Supplier's total liability shall be unlimited for any and all claims."],
-                    ["id": "7.2", "text": "Either party may terminate for material breach not cured within 30 days."],
-                    ["id": "9.1", "text": "Customer personal data may be transferred to any country without safeguards."],
-                    ["id": "11.3", "text": "Invoices are payable within 90 days of receipt."],
-                    ["id": "14.1", "text": "This agreement renews automatically for successive three-year terms."],
-                ],
-            ]
-        ],
+        exampleInput: ["contract": ["title": "Master Services Agreement — Northwind Ltd", "clauses": .array(sampleClauses)]],
         inputSchema: .object([
             "contract": .object([
                 "title": .string(),
@@ -55,4 +45,34 @@ extension ExampleWorkflows {
         .needs(latency: .standard, reasoning: .medium)
         .maxOutputTokens(800)
     }
+}
+
+extension ExampleWorkflows {
+    /// The example contract's clauses: enough of them that the batch fan-out is what the run costs.
+    public static let sampleClauses: [JSONValue] = [
+        ("1.1", "This agreement starts on the Effective Date and continues for an initial term of three years."),
+        ("2.3", "The Supplier shall provide the Services with reasonable skill and care."),
+        ("3.2", "The Customer shall pay the fees set out in Schedule 2, exclusive of VAT."),
+        ("3.5", "The Supplier may increase the fees by any amount on 7 days' notice."),
+        ("4.1", "The Supplier's total liability shall be unlimited for any and all claims."),
+        ("4.2", "Neither party excludes liability for death or personal injury caused by negligence."),
+        ("4.4", "The Customer's liability is capped at the fees paid in the previous 12 months."),
+        ("5.1", "Service credits are the Customer's sole and exclusive remedy for any service failure."),
+        ("6.2", "The Supplier may subcontract any of its obligations without the Customer's consent."),
+        ("7.2", "Either party may terminate for material breach not cured within 30 days."),
+        ("7.4", "The Supplier may terminate for convenience on 14 days' notice."),
+        ("8.1", "All intellectual property created under this agreement vests in the Supplier."),
+        ("8.3", "The Customer grants the Supplier a perpetual licence to use Customer Data for any purpose."),
+        ("9.1", "Customer personal data may be transferred to any country without safeguards."),
+        ("9.4", "The Supplier shall notify the Customer of a personal data breach within 72 hours."),
+        ("10.2", "Each party shall keep the other's confidential information secret for five years."),
+        ("11.3", "Invoices are payable within 90 days of receipt."),
+        ("11.6", "Late payments bear interest at 4% a month."),
+        ("12.1", "The Supplier shall maintain insurance of at least GBP 1,000,000."),
+        ("13.2", "Neither party is liable for delay caused by events beyond its reasonable control."),
+        ("14.1", "This agreement renews automatically for successive three-year terms."),
+        ("15.1", "The Supplier may assign this agreement to any third party without notice."),
+        ("16.1", "This agreement is governed by the laws of England and Wales."),
+        ("16.2", "Disputes shall be settled by arbitration in a venue chosen by the Supplier."),
+    ].map { id, text in ["id": .string(id), "text": .string(text)] }
 }

@@ -5,7 +5,9 @@ import PurserTools
 /// The example workflows that ship with Purser, compiled in, and the tools they call.
 public enum ExampleWorkflows {
     /// Every example, in the order `purser workflows` lists them.
-    public static let all: [Workflow] = [supportTriage, contractReview, researchAgent, executiveBrief]
+    public static let all: [Workflow] = [
+        supportTriage, contractReview, researchAgent, executiveBrief, contactCenter, creditDecision, plannerExecutor,
+    ]
 
     /// The example named `name`, if there is one.
     public static func named(_ name: String) -> Workflow? {

@@ -13,7 +13,7 @@ public struct PurserCommand: AsyncParsableCommand {
         subcommands: [
             WorkflowsCommand.self, RunCommand.self, EstimateCommand.self, TiersCommand.self, BudgetCommand.self,
             SpendCommand.self, TokenizeCommand.self, ServeCommand.self, RunsCommand.self,
-            AuthCommand.self,
+            AuthCommand.self, DemoCommand.self,
         ]
     )
 

@@ -132,8 +132,8 @@ struct CLITests {
         #expect(document["confidence"] == "prior")
         let steps = try #require(document["steps"]?.arrayValue)
         #expect(steps.compactMap { $0["path"]?.stringValue } == ["playbook", "clauses/assess", "summary"])
-        // The example has five clauses: known from the input, so exactly five calls.
-        #expect(steps[1]["calls"]?["worst"] == 5)
+        // The example has 24 clauses: known from the input, so exactly 24 calls.
+        #expect(steps[1]["calls"]?["worst"] == 24)
 
         let text = try await purser("estimate", "contract-review")
         #expect(text.status == 0)
