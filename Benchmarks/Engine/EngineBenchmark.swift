@@ -39,6 +39,25 @@ struct EngineBenchmark {
         }
     }
 
+    /// The same shapes with tool steps calling a tool that does nothing: no routing, no
+    /// reservation, so what is left is the engine's scheduling and records (what a graph
+    /// library's no-op node measures).
+    static func sequentialToolWorkflow(steps: Int) -> Workflow {
+        Workflow("bench-sequential-tools") {
+            for index in 0..<steps {
+                ToolStep("s\(index)", tool: NoOpTool.toolName, arguments: ["step": .string("s\(index)")])
+            }
+        }
+    }
+
+    static func fanOutToolWorkflow(maxCount: Int) -> Workflow {
+        Workflow("bench-fan-out-tools") {
+            ForEach("fan", over: "input.items", maxCount: maxCount, maxConcurrency: maxCount) {
+                ToolStep("item", tool: NoOpTool.toolName, arguments: ["step": "{{item}}"])
+            }
+        }
+    }
+
     func run() async throws -> [Measurement] {
         var results: [Measurement] = []
         let providers: [(String, any ModelProvider)] = [
@@ -62,6 +81,19 @@ struct EngineBenchmark {
                 {
                     results.append(measurement)
                 }
+            }
+        }
+        let tools = Engine(providers: [NoOpProvider()], tools: [NoOpTool()])
+        let toolScenarios: [(String, WorkflowGraph, JSONValue, RunOptions)] = [
+            ("sequential \(stepCount) steps", try tools.compile(Self.sequentialToolWorkflow(steps: stepCount)), [:], RunOptions(estimate: false)),
+            ("fan-out \(stepCount) items (no limit)", try tools.compile(Self.fanOutToolWorkflow(maxCount: stepCount)), ["items": items],
+             RunOptions(maxConcurrency: stepCount, estimate: false)),
+        ]
+        for (scenario, graph, input, options) in toolScenarios {
+            if let measurement = try await measure(
+                scenario, provider: "no-op tool", engine: tools, graph: graph, input: input, options: options)
+            {
+                results.append(measurement)
             }
         }
         return results
@@ -96,6 +128,16 @@ struct NoOpProvider: ModelProvider {
     func complete(_ request: ModelRequest, on tier: Tier) async throws -> ModelResponse {
         ModelResponse(text: "ok", usage: TokenUsage(inputTokens: 10, outputTokens: 1))
     }
+}
+
+/// Returns its arguments at once.
+struct NoOpTool: Tool {
+    static let toolName = "noop"
+    let name = NoOpTool.toolName
+    let description = "Does nothing."
+    let argumentsSchema = JSONSchema.object(["step": .string()])
+
+    func invoke(_ arguments: JSONValue) async throws -> JSONValue { arguments }
 }
 
 struct BenchmarkError: Error, CustomStringConvertible {

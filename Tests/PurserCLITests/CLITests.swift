@@ -36,7 +36,11 @@ struct CLITests {
         let json = try await purser("workflows", "--json")
         #expect(json.status == 0)
         let list = try #require(try JSONValue(parsing: json.stdout).arrayValue)
-        #expect(list.compactMap { $0["name"]?.stringValue } == ["support-triage", "contract-review", "research-agent", "executive-brief"])
+        #expect(
+            list.compactMap { $0["name"]?.stringValue } == [
+                "support-triage", "contract-review", "research-agent", "executive-brief", "contact-center",
+                "credit-decision", "planner-executor",
+            ])
         #expect(list.allSatisfy { ($0["steps"]?.arrayValue?.count ?? 0) > 0 && $0["exampleInput"] != nil })
     }
 
