@@ -29,17 +29,17 @@ public struct Showcase: Sendable {
             budgetLimit: Money(units: 5), budgetPolicy: .stop),
         Showcase(
             workflow: ExampleWorkflows.contractReview,
-            shows: "a batch review: a for-each over every clause at batch latency, on batch and cheap tiers, estimated before it runs",
+            shows: "batch work: a for-each over every clause at batch latency, on batch and cheap tiers, estimated before it runs",
             budgetScope: .workflow(ExampleWorkflows.contractReview.name), budgetPeriod: .month,
             budgetLimit: Money(units: 20), budgetPolicy: .reject),
         Showcase(
             workflow: ExampleWorkflows.creditDecision,
-            shows: "a regulated recommendation: UK-jurisdiction tiers only, other tiers ruled out by jurisdiction, an audit trail",
+            shows: "a regulated recommendation: UK-jurisdiction tiers only, the others ruled out by jurisdiction, an audit trail",
             budgetScope: .workflow(ExampleWorkflows.creditDecision.name), budgetPeriod: .day,
             budgetLimit: Money(units: 10), budgetPolicy: .stop, auditTrail: true),
         Showcase(
             workflow: ExampleWorkflows.plannerExecutor,
-            shows: "a planner-executor: fan-out decided by a model, estimated as a distribution, stopped by a per-run cap",
+            shows: "a fan-out decided by a model, estimated as a distribution and stopped by a per-run cap",
             budgetScope: .run, budgetPeriod: .run,
             budgetLimit: Money(micros: 2_500), budgetPolicy: .stop),
     ]

@@ -11,8 +11,8 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Where Purser keeps its state between invocations: learned history now; the config file,
-/// the SQLite database and the socket later.
+/// Where Purser keeps its state between invocations: `purser.yaml`, the SQLite ledger
+/// (`purser.db`), learned history, the server's socket and its admin token.
 struct DataDirectory {
     static var defaultPath: String {
         FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".purser").path

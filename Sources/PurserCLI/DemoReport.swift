@@ -67,7 +67,7 @@ enum DemoReport {
         var table = TextTable([
             .init(title: "workflow", alignment: .left), .init(title: "status", alignment: .left),
             .init(title: "est. p95", alignment: .right), .init(title: "actual", alignment: .right),
-            .init(title: "budget", alignment: .left), .init(title: "strongest tier", alignment: .right),
+            .init(title: "budget", alignment: .left), .init(title: "strongest-tier cost", alignment: .right),
             .init(title: "saving", alignment: .right),
         ])
         for outcome in outcomes {

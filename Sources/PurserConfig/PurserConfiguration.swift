@@ -12,8 +12,8 @@ public struct PurserConfiguration: Sendable, Hashable {
     public var server: ServerConfiguration
     /// `client:`, how the CLI talks to a server.
     public var client: ClientConfiguration
-    /// `providers:`, how each named provider is reached (beyond the well-known `openai` and
-    /// `anthropic`, which need no entry).
+    /// `providers:`, how each named provider is reached (beyond the well-known public APIs in
+    /// ``ProviderConfiguration/wellKnown``, which need no entry).
     public var providers: [String: ProviderConfiguration]
 
     public init(

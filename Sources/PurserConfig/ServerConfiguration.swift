@@ -18,7 +18,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// Runs executing at once; more wait in the queue.
     public var maxActiveRuns: Int
-    /// Runs waiting for a slot; beyond that new runs are refused (503) rather than piling up.
+    /// Runs waiting for a slot; beyond that new runs are refused (429 with Retry-After) rather than piling up.
     public var maxQueuedRuns: Int
     /// A connection that sends nothing for this long (a slow or stuck client) is closed.
     public var idleTimeoutSeconds: Int
