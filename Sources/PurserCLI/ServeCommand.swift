@@ -48,12 +48,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Seconds between saves of what runs taught the estimator; it is also saved on shutdown.")
+    var historyInterval: Double = 30
+
     func validate() throws {
         _ = try RunCommand.parseSpeed(speed)
         if let listen { do { _ = try LoopbackAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error.message)") } }
         if let maxActiveRuns, maxActiveRuns < 1 { throw ValidationError("--max-active-runs must be at least 1") }
         if let maxQueuedRuns, maxQueuedRuns < 1 { throw ValidationError("--max-queued-runs must be at least 1") }
         if let grace, grace < 1 { throw ValidationError("--grace must be at least 1 second") }
+        guard historyInterval > 0, historyInterval <= 86_400 else {
+            throw ValidationError("--history-interval must be more than 0 and at most 86400 seconds")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
         }
@@ -125,11 +131,17 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(message: "cannot start the server: \(error)", exitCode: ExitCodes.internal)
         }
+        // Saved now and then, not only on shutdown: a server that is killed loses at most one
+        // interval of lessons.
+        let saver = HistorySaver(store: history, history: engine.history, logger: logger)
+        let checkpoints = Task { await saver.run(every: .milliseconds(Int64(historyInterval * 1000))) }
+        defer { checkpoints.cancel() }
         do {
             try await server.run()
         } catch {
             throw CLIFailure(message: "the server stopped: \(error)", exitCode: ExitCodes.internal)
         }
+        checkpoints.cancel()
         try history.replace(with: await engine.history.snapshot)
     }
 }

@@ -4,6 +4,7 @@ import PurserClient
 import PurserSQLite
 import PurserTestKit
 import Testing
+import Workflows
 
 /// Runs survive the server: stopped gracefully or killed, a restarted server resumes every
 /// interrupted run from its journal, never calling or charging a finished step again.
@@ -88,6 +89,38 @@ struct ServerRestartTests {
         try await server.start()
         #expect(server.log.contains("resuming run \(id)"), "\(server.log)")
         try await expectResumed(server, id: id, finishedBefore: finished)
+    }
+
+    /// The server saves what runs taught the estimator while it runs, so a kill loses at most
+    /// one interval of it, and the next start estimates with it.
+    @Test func aKilledServerKeepsTheHistoryItLearnedUpToItsLastSave() async throws {
+        let server = try await ServerProcess(arguments: ["--speed", "instant", "--history-interval", "0.2"])
+        let client = server.client(server.tokens.service)
+        for _ in 0..<3 {
+            let result = try await client.send(.POST, "/v1/runs?wait=true", json: API.runBody("executive-brief"))
+            #expect(result["status"] == "succeeded", "\(result.text)")
+        }
+        let file = server.home.url.appendingPathComponent("estimate-history.json")
+        func learnedBrief() -> Bool {
+            guard let data = FileManager.default.contents(atPath: file.path),
+                let history = try? JSONDecoder().decode(LearnedHistory.self, from: data)
+            else { return false }
+            return history.outputTokens.keys.contains { $0.hasPrefix("executive-brief") }
+        }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !learnedBrief(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(learnedBrief(), "no history was saved while the server ran")
+        try await client.shutdown()
+        try await server.kill9()
+        #expect(learnedBrief())
+
+        try await server.start()
+        let restarted = server.client(server.tokens.service)
+        let estimate = try await restarted.send(
+            .POST, "/v1/workflows/executive-brief/estimate", json: ["input": ExampleWorkflows.executiveBrief.exampleInput])
+        try await restarted.shutdown()
+        #expect(estimate["confidence"] != "prior", "\(estimate.text)")
+        try await server.stop()
     }
 
     @Test func aSecondServerOnALiveSocketRefusesToStart() async throws {

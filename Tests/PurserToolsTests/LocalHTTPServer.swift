@@ -1,4 +1,5 @@
 import Foundation
+import PurserTestKit
 
 #if canImport(Glibc)
 import Glibc
@@ -58,7 +59,7 @@ final class LocalHTTPServer {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
-            try process.run()
+            try ChildProcess.launch(process)
             let server = LocalHTTPServer(port: port, process: process)
             for _ in 0..<100 {
                 if LoopbackSocket.accepts(port: port) { return server }

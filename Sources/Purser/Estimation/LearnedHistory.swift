@@ -86,9 +86,17 @@ public actor EstimateHistory {
         self.history = history
     }
 
+    /// How many runs it has learned from since it was made: a saver compares it with the
+    /// count at its last save to skip saving what has not changed.
+    public private(set) var lessons = 0
+
     public var snapshot: LearnedHistory { history }
+
+    /// The history with ``lessons`` at the same moment.
+    public var countedSnapshot: (history: LearnedHistory, lessons: Int) { (history, lessons) }
 
     public func learn(from result: RunResult) {
         history.learn(from: result)
+        lessons += 1
     }
 }
