@@ -32,53 +32,7 @@ enum ServerSentEvents {
     ]
 
     static func message(_ event: RunEvent, id: Int) -> String {
-        let (name, data) = payload(event)
-        return "id: \(id)\nevent: \(name)\ndata: \(encode(data))\n\n"
-    }
-
-    /// The event's name and a JSON-encodable body with named fields.
-    static func payload(_ event: RunEvent) -> (String, any Encodable) {
-        switch event {
-        case .runStarted(let runID, let workflow):
-            ("runStarted", ["runID": runID.rawValue, "workflow": workflow])
-        case .callsPlanned(let total):
-            ("callsPlanned", ["total": total])
-        case .stepStarted(let key, let kind, let tierID):
-            ("stepStarted", StepStarted(key: key, kind: kind, tierID: tierID))
-        case .stepRetrying(let key, let attempt, let error, let delaySeconds):
-            ("stepRetrying", StepRetrying(key: key, attempt: attempt, error: error, delaySeconds: delaySeconds))
-        case .stepRerouted(let key, let from, let toTierID):
-            ("stepRerouted", StepRerouted(key: key, from: from, toTierID: toTierID))
-        case .budgetAlert(let alert):
-            ("budgetAlert", alert)
-        case .runPaused(let key, let budget, let reason):
-            ("runPaused", ["key": key, "budget": budget, "reason": reason])
-        case .runResumed(let key):
-            ("runResumed", ["key": key])
-        case .stepFinished(let record):
-            ("stepFinished", record)
-        case .runFinished(let summary):
-            ("runFinished", summary)
-        }
-    }
-
-    private struct StepStarted: Encodable {
-        var key: String
-        var kind: StepKind
-        var tierID: String?
-    }
-
-    private struct StepRetrying: Encodable {
-        var key: String
-        var attempt: Int
-        var error: PurserError
-        var delaySeconds: Double
-    }
-
-    private struct StepRerouted: Encodable {
-        var key: String
-        var from: TierRejection
-        var toTierID: String
+        "id: \(id)\nevent: \(event.wireName)\ndata: \(encode(event.wireBody))\n\n"
     }
 
     private static func encode(_ value: any Encodable) -> String {
