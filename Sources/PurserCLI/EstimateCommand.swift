@@ -52,7 +52,7 @@ struct EstimateCommand: AsyncParsableCommand {
                 if let workflow { _ = try WorkflowCatalog.workflow(named: workflow) }
                 let reports = CalibrationReport.reports(from: history.calibration, workflow: workflow)
                 Terminal.standardOutput.write(
-                    json ? (try JSONValue.encoding(reports)).prettyJSON + "\n" : EstimateReport.render(reports))
+                    json ? (try JSONText.pretty(encoding: reports)) + "\n" : EstimateReport.render(reports))
                 return
             }
             let definition = try WorkflowCatalog.workflow(named: workflow ?? "")
@@ -76,7 +76,7 @@ struct EstimateCommand: AsyncParsableCommand {
                 throw CLIFailure(message: error.description, exitCode: ExitCodes.code(for: error))
             }
             Terminal.standardOutput.write(
-                json ? (try JSONValue.encoding(estimate)).prettyJSON + "\n" : EstimateReport.render(estimate))
+                json ? (try JSONText.pretty(encoding: estimate)) + "\n" : EstimateReport.render(estimate))
         } catch let failure as CLIFailure {
             Self.exit(with: failure)
         }

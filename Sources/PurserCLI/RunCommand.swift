@@ -162,8 +162,9 @@ struct RunCommand: AsyncParsableCommand {
     /// Prints the result (text or JSON) and returns the exit code it calls for.
     private func report(_ result: RunResult) -> Int32 {
         if json {
-            let document = (try? JSONValue.encoding(result)) ?? .null
-            Terminal.standardOutput.write(document.prettyJSON + "\n")
+            // Laid out from the encoded bytes, so 64-bit numbers (the estimate's seed) keep every digit.
+            let document = (try? JSONText.pretty(encoding: result)) ?? "null"
+            Terminal.standardOutput.write(document + "\n")
         } else {
             Terminal.standardOutput.write(RunReport.render(result, explain: explain))
         }
