@@ -146,13 +146,9 @@ struct BudgetListCommand: AsyncParsableCommand {
 
     func run() async throws {
         do throws(CLIFailure) {
-            let statuses: [BudgetStatus]
-            if let server = try ServerConnection.detect(global, connection) {
-                let answer = try await server.fetch("/v1/budgets", as: [String: [BudgetStatus]].self)
-                statuses = answer["budgets"] ?? []
-            } else {
-                statuses = try LedgerFile.read(global.dataDirectory, "the budgets") { try $0.budgetStatuses() }
-            }
+            let statuses = try await ServerConnection.list(
+                global, connection, path: "/v1/budgets", key: "budgets", what: "the budgets"
+            ) { try $0.budgetStatuses() }
             Terminal.standardOutput.write(json ? BudgetReport.json(statuses) + "\n" : BudgetReport.table(statuses))
         } catch {
             Self.exit(with: error)
@@ -174,12 +170,9 @@ struct BudgetHistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         do throws(CLIFailure) {
-            let changes: [BudgetChange]
-            if let server = try ServerConnection.detect(global, connection) {
-                changes = try await server.fetch("/v1/budgets/history", as: [String: [BudgetChange]].self)["changes"] ?? []
-            } else {
-                changes = try LedgerFile.read(global.dataDirectory, "the budget history") { try $0.history() }
-            }
+            let changes = try await ServerConnection.list(
+                global, connection, path: "/v1/budgets/history", key: "changes", what: "the budget history"
+            ) { try $0.history() }
             Terminal.standardOutput.write(json ? BudgetReport.json(changes) + "\n" : BudgetReport.history(changes))
         } catch {
             Self.exit(with: error)
@@ -258,12 +251,9 @@ struct BudgetAlertsCommand: AsyncParsableCommand {
 
     func run() async throws {
         do throws(CLIFailure) {
-            let alerts: [StoredAlert]
-            if let server = try ServerConnection.detect(global, connection) {
-                alerts = try await server.fetch("/v1/alerts", as: [String: [StoredAlert]].self)["alerts"] ?? []
-            } else {
-                alerts = try LedgerFile.read(global.dataDirectory, "the alerts") { try $0.alerts() }
-            }
+            let alerts = try await ServerConnection.list(
+                global, connection, path: "/v1/alerts", key: "alerts", what: "the alerts"
+            ) { try $0.alerts() }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(alerts) + "\n")
             } else {

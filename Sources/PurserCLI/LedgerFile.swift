@@ -40,3 +40,18 @@ enum LedgerFile {
         explicit ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "cli"
     }
 }
+
+extension ServerConnection {
+    /// The rows a read-only command shows: from the server running on the data directory when
+    /// there is one (it may hold writes this process cannot see yet), else from the ledger file.
+    /// `key` names the list in the server's answer; `what` names it in errors.
+    static func list<Item: Decodable>(
+        _ global: GlobalOptions, _ connection: ConnectionOptions, path: String, key: String, what: String,
+        fromLedger read: (SQLiteLedger) throws -> [Item]
+    ) async throws(CLIFailure) -> [Item] {
+        if let server = try detect(global, connection) {
+            return try await server.fetch(path, as: [String: [Item]].self)[key] ?? []
+        }
+        return try LedgerFile.read(global.dataDirectory, what, read)
+    }
+}

@@ -44,17 +44,12 @@ struct SpendCommand: AsyncParsableCommand {
             do { window = try SpendWindow(from: from, to: to, fromName: "--from", toName: "--to") } catch {
                 throw CLIFailure(message: error.message, exitCode: ExitCodes.invalidInput)
             }
-            let rows: [SpendRow]
-            if let server = try ServerConnection.detect(global, connection) {
-                var query = "by=\(ServerConnection.encoded(by))"
-                if let from { query += "&from=\(ServerConnection.encoded(from))" }
-                if let to { query += "&to=\(ServerConnection.encoded(to))" }
-                rows = try await server.fetch("/v1/spend?\(query)", as: [String: [SpendRow]].self)["rows"] ?? []
-            } else {
-                rows = try LedgerFile.read(global.dataDirectory, "spend") {
-                    try $0.spend(by: grouping, from: window.start, to: window.end)
-                }
-            }
+            var query = "by=\(ServerConnection.encoded(by))"
+            if let from { query += "&from=\(ServerConnection.encoded(from))" }
+            if let to { query += "&to=\(ServerConnection.encoded(to))" }
+            let rows = try await ServerConnection.list(
+                global, connection, path: "/v1/spend?\(query)", key: "rows", what: "spend"
+            ) { try $0.spend(by: grouping, from: window.start, to: window.end) }
             if json {
                 Terminal.standardOutput.write(BudgetReport.json(rows) + "\n")
             } else if csv {

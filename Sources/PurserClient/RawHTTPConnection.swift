@@ -34,8 +34,11 @@ public final class RawHTTPConnection {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(socketPath.utf8)
+        // No close() before these throws: every stored property is set by now, so a throw
+        // runs deinit, which closes the descriptor. Closing it here as well closed it twice,
+        // and the second close could shut whatever another thread had just opened under the
+        // same number (seen as "Bad file descriptor" when a test launched a child process).
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            Glibc.close(descriptor)
             throw Failure(description: "socket path too long: \(socketPath)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
@@ -45,16 +48,14 @@ public final class RawHTTPConnection {
             }
         }
         guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(descriptor)
-            throw Failure(description: "connect(\(socketPath)): \(reason)")
+            throw Failure(description: "connect(\(socketPath)): \(String(cString: strerror(errno)))")
         }
         var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { Glibc.close(descriptor) }
+    deinit { if descriptor >= 0 { Glibc.close(descriptor) } }
 
     /// A well-formed request's bytes.
     public static func request(

@@ -54,21 +54,9 @@ public enum ChildProcess {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
-        try launch(process)
+        try process.run()
         return Running(process: process, folder: folder, stdoutFile: stdoutFile, stderrFile: stderrFile)
     }
-
-    /// Starts `process`, one launch at a time across the test process. Tests start servers and
-    /// CLI children from many threads at once, and a launch that raced another failed now and
-    /// then with "Bad file descriptor" while Foundation set up the child's descriptors;
-    /// launches are rare and fast, so taking turns costs nothing measurable.
-    public static func launch(_ process: Process) throws {
-        launching.lock()
-        defer { launching.unlock() }
-        try process.run()
-    }
-
-    private static let launching = NSLock()
 
     /// A started child. Not `Sendable`: one thread starts it, watches it and waits for it.
     public final class Running {

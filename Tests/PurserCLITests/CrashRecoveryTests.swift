@@ -64,7 +64,7 @@ struct CrashRecoveryTests {
         process.environment = ProcessInfo.processInfo.environment.merging(["PURSER_HOME": home]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ChildProcess.launch(process)
+        try process.run()
         Thread.sleep(forTimeInterval: Double(delay) / 1000)
         var killed = false
         if process.isRunning {

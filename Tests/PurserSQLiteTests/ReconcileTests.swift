@@ -72,7 +72,7 @@ struct ReconcileTests {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sleep")
         child.arguments = ["60"]
-        try ChildProcess.launch(child)
+        try child.run()
         let pid = child.processIdentifier
         let identity = ProcessIdentity(
             pid: pid, startTicks: ProcessIdentity.startTicks(of: pid) ?? 0, bootID: ProcessIdentity.current.bootID)

@@ -62,7 +62,7 @@ final class ServerProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderr)
         process.standardOutput = FileHandle.nullDevice
-        try ChildProcess.launch(process)
+        try process.run()
         self.process = process
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {

@@ -1,5 +1,4 @@
 import Foundation
-import PurserTestKit
 
 #if canImport(Glibc)
 import Glibc
@@ -59,7 +58,7 @@ final class LocalHTTPServer {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
-            try ChildProcess.launch(process)
+            try process.run()
             let server = LocalHTTPServer(port: port, process: process)
             for _ in 0..<100 {
                 if LoopbackSocket.accepts(port: port) { return server }
