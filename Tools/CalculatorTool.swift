@@ -9,6 +9,8 @@ public struct CalculatorTool: Tool {
     public static let maximumExpressionLength = 1000
 
     public let name = "calculator"
+    /// Pure arithmetic on an expression of bounded length: it cannot hang, so no timer is raced.
+    public var finishesPromptly: Bool { true }
     public let description = """
         Evaluates an arithmetic expression and returns the number. Supports + - * / % ^ (power), \
         parentheses, unary minus, decimals and scientific notation (1.5e3), the functions sqrt, abs, \

@@ -7,6 +7,8 @@ public struct CurrentTimeTool: Tool {
     static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
     public let name = "current_time"
+    /// Reads the clock and the local time-zone database: it cannot hang, so no timer is raced.
+    public var finishesPromptly: Bool { true }
     public let description = """
         Returns the current date and time in a time zone (an IANA name such as Europe/Paris; default UTC), \
         as ISO 8601 text, Unix seconds and the weekday.

@@ -136,6 +136,8 @@ struct NoOpTool: Tool {
     let name = NoOpTool.toolName
     let description = "Does nothing."
     let argumentsSchema = JSONSchema.object(["step": .string()])
+    /// Like the no-op provider, it never takes any time, so the engine needs no timer for it.
+    var finishesPromptly: Bool { true }
 
     func invoke(_ arguments: JSONValue) async throws -> JSONValue { arguments }
 }

@@ -20,6 +20,15 @@ struct BuiltinToolsTests {
         #expect(search.root == folder.url)
     }
 
+    /// Only tools that wait on nothing skip the engine's timeout race; file search and HTTP
+    /// can block, so they are raced.
+    @Test("only the tools that cannot wait say they finish promptly")
+    func promptness() throws {
+        let folder = try TemporaryDirectory(prefix: "purser-prompt")
+        let tools = BuiltinTools.all(searchRoot: folder.url, httpAllowList: ["example.com"])
+        #expect(Set(tools.filter(\.finishesPromptly).map(\.name)) == ["calculator", "current_time"])
+    }
+
     @Test("the factory passes the clock on")
     func clock() async throws {
         let tools = BuiltinTools.all(now: { Date(timeIntervalSince1970: 86_400) })

@@ -24,7 +24,7 @@ extension RunExecutor {
         while true {
             attempt += 1
             do {
-                let output = try await withTimeout(timeout, clock: clock) {
+                let output = try await withTimeout(tool.finishesPromptly ? nil : timeout, clock: clock) {
                     try await tool.validatedInvoke(arguments)
                 }
                 var finished = record(.succeeded, nil)
