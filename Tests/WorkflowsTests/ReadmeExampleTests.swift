@@ -3,7 +3,8 @@ import PurserTools
 import Testing
 import Workflows
 
-/// The README's DSL example, verbatim, so the README stays true.
+/// The documentation's workflows, verbatim, so the docs stay true: the DSL reference's
+/// example (docs/dsl.md) and the README tour's first workflow.
 @Suite("README example")
 struct ReadmeExampleTests {
     static let triage = Workflow(
@@ -32,6 +33,30 @@ struct ReadmeExampleTests {
         ModelStep("reply", prompt: "Policy: {{steps.policy.matches}}\nDraft a reply to: {{input.ticket.body}}")
             .needs(latency: .interactive)
             .maxOutputTokens(350)
+    }
+
+    /// The ten-minute tour's step 1, as the README shows it.
+    static let meetingNotes = Workflow(
+        "meeting-notes",
+        description: "List the action items in meeting notes, then summarise them.",
+        exampleInput: ["notes": "Ana sends the Q3 figures by Friday. Ben books the venue for the offsite."],
+        inputSchema: .object(["notes": .string("The notes, as written", maxLength: 20_000)])
+    ) {
+        ModelStep("actions", system: "Answer with JSON only.", prompt: "List the action items in: {{input.notes}}")
+            .maxOutputTokens(300)
+            .output(.object(["items": .array(of: .string("One action and its owner"))]))
+
+        ModelStep("summary", prompt: "Summarise in two sentences: {{input.notes}}\nAction items: {{steps.actions.items}}")
+            .needs(latency: .interactive)
+            .maxOutputTokens(150)
+    }
+
+    @Test func theTourWorkflowCompilesAndRunsAsTheReadmeSays() async throws {
+        let engine = Engine(providers: [SimulatedProvider(speed: .instant)])
+        let result = try await engine.run(try engine.compile(Self.meetingNotes), input: Self.meetingNotes.exampleInput)
+        #expect(result.status == .succeeded)
+        #expect(result.records.map(\.key) == ["actions", "summary"])
+        #expect(result.outputs["actions"]?["items"]?.arrayValue != nil)
     }
 
     @Test func theReadmeWorkflowCompilesAndRuns() async throws {
