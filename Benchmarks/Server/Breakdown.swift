@@ -66,7 +66,7 @@ enum Breakdown {
             }
             return try await group.reduce(0, +)
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + 2
+        let seconds = (ContinuousClock.now - start).seconds
         return String(format: "%8.0f /s", Double(done) / seconds)
     }
 
@@ -75,6 +75,6 @@ enum Breakdown {
         let start = ContinuousClock.now
         for _ in 0..<count { try await body() }
         let each = (ContinuousClock.now - start) / count
-        return String(format: "%7.1f µs", Double(each.components.attoseconds) / 1e12 + Double(each.components.seconds) * 1e6)
+        return String(format: "%7.1f µs", each.seconds * 1e6)
     }
 }

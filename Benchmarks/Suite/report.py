@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns the benchmarks' JSON outputs into one results table (results.md and results.json).
 
-Usage: report.py RAW_DIR OUT_DIR
+Usage: report.py RAW_DIR OUT_DIR [--quick]
 
 RAW_DIR holds what scripts/benchmarks ran: engine.json, tokenizer.json, routing.json,
 ledger.json, server.json and, when the peers could run, langgraph.json. Ratios say how many
@@ -30,10 +30,11 @@ def scenario(engine, name, provider):
     return None
 
 
-def ratio(peer, purser):
-    if peer is None or purser is None or purser == 0:
+def times(larger, smaller):
+    """How many times `larger` is `smaller`, to one decimal; None when either is missing."""
+    if larger is None or smaller is None or smaller == 0:
         return None
-    return round(peer / purser, 1)
+    return round(larger / smaller, 1)
 
 
 def rows(raw):
@@ -45,10 +46,10 @@ def rows(raw):
     langgraph = load(raw, "langgraph.json")
     table = []
 
-    def add(area, measurement, value, unit, peer=None, peer_value=None, ratio_value=None):
+    def add(area, measurement, value, unit, peer=None, peer_value=None, ratio=None):
         table.append({
             "area": area, "measurement": measurement, "value": value, "unit": unit,
-            "peer": peer, "peerValue": peer_value, "ratio": ratio_value,
+            "peer": peer, "peerValue": peer_value, "ratio": ratio,
         })
 
     graph_peer = f"LangGraph {langgraph['langgraph']}" if langgraph else None
@@ -62,7 +63,7 @@ def rows(raw):
             if row:
                 add("engine", f"{shape}, 1,000 {label}", row["microsecondsPerStep"], "µs/step",
                     graph_peer and f"{graph_peer}, no-op nodes", peer_us and round(peer_us, 1),
-                    ratio(peer_us, row["microsecondsPerStep"]))
+                    times(peer_us, row["microsecondsPerStep"]))
     for name, label in (("sequential 1000 steps", "sequential, 1,000 model steps"),
                         ("sequential 1000 steps, estimated at admission", "sequential, 1,000 model steps, estimated at admission"),
                         ("fan-out 1000 items (run limit 16)", "fan-out, 1,000 model steps, 16 at a time")):
@@ -75,7 +76,7 @@ def rows(raw):
         reference = result.get("referenceMBps")
         add("tokenizer", f"{result['encoding']} encode, {result['text']}", result["swiftEncodeMBps"], "MB/s",
             "tiktoken 0.14.0 (Python)" if reference else None, reference,
-            ratio(result["swiftEncodeMBps"], reference) if reference else None)
+            times(result["swiftEncodeMBps"], reference))
         if reference and not result.get("countsEqual", False):
             raise SystemExit(f"tokenizer counts differ from tiktoken on {result['encoding']} {result['text']}")
 
@@ -98,7 +99,7 @@ def rows(raw):
 def markdown(report):
     lines = [
         f"Benchmarks, {report['date']}, {report['cores']} cores ({report['machine']}), release build: "
-        "`scripts/benchmarks`" + (" --quick" if report["quick"] else ""),
+        "`scripts/benchmarks" + (" --quick" if report["quick"] else "") + "`",
         "",
         "| area | measurement | Purser | peer (same run) | Purser faster by |",
         "|---|---|---:|---|---:|",
@@ -112,15 +113,16 @@ def markdown(report):
 
 
 def main():
-    if len(sys.argv) != 3:
+    arguments = [argument for argument in sys.argv[1:] if argument != "--quick"]
+    if len(arguments) != 2:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    raw, out = sys.argv[1], sys.argv[2]
+    raw, out = arguments
     report = {
         "date": datetime.date.today().isoformat(),
         "cores": os.cpu_count(),
         "machine": f"{platform.system()} {platform.machine()}",
-        "quick": os.environ.get("PURSER_BENCH_QUICK") == "1",
+        "quick": "--quick" in sys.argv,
         "rows": rows(raw),
     }
     with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as handle:

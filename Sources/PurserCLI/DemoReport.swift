@@ -28,7 +28,8 @@ enum DemoReport {
         }
         // The regulated workflow's decisions are spelled out: which tiers were ruled out, and why.
         let explain = outcome.showcase.auditTrail
-        out += RunReport.routing(result.records, explain: explain).replacingOccurrences(of: "\nrouting:\n", with: "routing:\n")
+        let routing = RunReport.routingLines(result.records, explain: explain)
+        if !routing.isEmpty { out += "routing:\n" + routing.joined(separator: "\n") + "\n" }
         out += "ran on:    " + placements(outcome.calls) + "\n"
         if explain {
             out += "audit trail (every model call, where it ran):\n"

@@ -53,6 +53,12 @@ enum RunReport {
     /// items share one), every fallback and escalation, and with `explain` why each other
     /// tier lost.
     static func routing(_ records: [StepRecord], explain: Bool) -> String {
+        let lines = routingLines(records, explain: explain)
+        return lines.isEmpty ? "" : "\nrouting:\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The lines of ``routing(_:explain:)``, without its heading.
+    static func routingLines(_ records: [StepRecord], explain: Bool) -> [String] {
         var seen: Set<String> = []
         var lines: [String] = []
         for record in records where record.decision != nil && record.status != .replayed {
@@ -77,7 +83,7 @@ enum RunReport {
                 }
             }
         }
-        return lines.isEmpty ? "" : "\nrouting:\n" + lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     static func totalsLine(_ result: RunResult) -> String {

@@ -141,7 +141,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure(message: "the server stopped: \(error)", exitCode: ExitCodes.internal)
         }
+        // Wait for a save in progress to end first: one that took its snapshot before the
+        // last runs finished must not land after the final save and overwrite it.
         checkpoints.cancel()
+        await checkpoints.value
         try history.replace(with: await engine.history.snapshot)
     }
 }

@@ -65,7 +65,16 @@ public enum JSONText {
         }
 
         mutating func skipSpace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+            while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
+        }
+
+        static func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+        }
+
+        /// What can follow a number, `true`, `false` or `null`.
+        static func endsLiteral(_ byte: UInt8) -> Bool {
+            isSpace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
         }
 
         mutating func value() throws -> Node {
@@ -77,7 +86,7 @@ public enum JSONText {
             case UInt8(ascii: "\""): return .string(try string())
             default:
                 let start = position
-                while position < bytes.count, !",]} \t\n\r".utf8.contains(bytes[position]) { position += 1 }
+                while position < bytes.count, !Self.endsLiteral(bytes[position]) { position += 1 }
                 let text = String(decoding: bytes[start..<position], as: UTF8.self)
                 // Checked by the full parser, so only JSON literals pass through verbatim.
                 guard !text.isEmpty, (try? JSONValue(parsing: text)) != nil else { throw failure("not a JSON value: \(text)") }
