@@ -71,12 +71,16 @@ extension SQLiteLedger {
         return (stored, false)
     }
 
-    /// Records the end of an accepted run: `document`, the JSON the API answers for it.
-    public func finishSubmission(_ id: RunID, document: Data) async throws {
+    /// Records the end of an accepted run: `document`, the JSON the API answers for it, and,
+    /// when given, the run's final summary, in the same transaction (one write where the
+    /// engine's own save of the summary would be a second).
+    public func finishSubmission(_ id: RunID, document: Data, summary: RunSummary? = nil) async throws {
         let json = String(decoding: document, as: UTF8.self)
+        let runJSON = try summary.map { String(decoding: try StreamingJSONEncoder().encodeBytes($0), as: UTF8.self) }
         try await writeImmediately { db in
             try db.cachedStatement(sql: "UPDATE submission SET finished = 1, document = ? WHERE id = ?")
                 .execute(arguments: [json, id.rawValue])
+            if let summary, let runJSON { try Self.saveRun(summary, json: runJSON, in: db) }
         }
     }
 

@@ -206,44 +206,50 @@ public actor RunManager {
         do {
             handle = try await engine.start(
                 run.graph, input: run.request.input,
-                options: RunOptions(runID: id, tags: run.request.tags, replaysJournal: run.resumed))
+                options: RunOptions(
+                    runID: id, tags: run.request.tags, replaysJournal: run.resumed, savesFinalSummary: false))
         } catch {
             // Refused before anything ran: recorded as a failed run, so it is not resumed.
             let failed = RunResult(
                 id: id, workflow: run.request.workflow, status: .failed, output: nil, outputs: [:], records: [],
                 totals: RunTotals(), duration: 0, error: error, estimate: nil, observations: RunObservations())
-            await finished(id, result: failed, saveSummary: true)
+            await finished(id, result: failed)
             throw APIProblem(
                 error.code == .budgetExceeded ? .unprocessableContent : .badRequest,
                 code: error.code == .budgetExceeded ? "budget_exceeded" : "run_refused", error.message,
                 extra: ["runID": id.rawValue])
         }
+        let startedAt = Date()
         states[id]?.handle = handle
-        states[id]?.startedAt = Date()
+        states[id]?.startedAt = startedAt
         metrics.started(workflow: run.request.workflow)
-        let events = run.events
-        Task {
-            for await event in handle.events { events.append(event) }
+        Task.detached {
+            for await event in handle.events { run.events.append(event) }
             let result = await handle.result()
-            await self.finished(id, result: result, saveSummary: false)
+            // Encoded here, not on the actor, which every run's start and end go through.
+            let document = Self.document(run: run, result: result, startedAt: startedAt)
+            await self.finished(id, result: result, document: document)
         }
         return Accepted(id: id, status: .running, estimate: handle.estimate, created: true)
     }
 
     /// Records a run's end (unless it was interrupted by a shutdown, to be resumed), wakes its
     /// waiters, and starts the next queued run.
-    private func finished(_ id: RunID, result: RunResult, saveSummary: Bool) async {
+    /// `document` is the run's ``RunView`` as JSON, encoded once: the same bytes are recorded
+    /// and sent to every waiter.
+    /// The engine does not save the summary of a server's run (``RunOptions/savesFinalSummary``):
+    /// it is written here with the document, in one transaction. An interrupted run keeps its
+    /// `running` row until it resumes.
+    private func finished(_ id: RunID, result: RunResult, document: Data? = nil) async {
         guard let run = live[id] else { return }
         let interrupted = drainCancelled.contains(id) && !userCancelled.contains(id)
-        // Encoded once: the same bytes are recorded and sent to every waiter.
-        let document = Self.document(
-            RunView(
-                result: result, tags: run.request.tags, idempotencyKey: run.request.idempotencyKey,
-                submittedAt: run.submission.submittedAt, startedAt: states[id]?.startedAt, endedAt: Date()))
+        let startedAt = states[id]?.startedAt
+        let document = document ?? Self.document(run: run, result: result, startedAt: startedAt)
         if !interrupted {
             do {
-                if saveSummary { try await ledger.save(result.summary(input: run.request.input, tags: run.request.tags)) }
-                try await ledger.finishSubmission(id, document: document)
+                let summary = result.summary(
+                    input: run.request.input, tags: run.request.tags, startedAt: startedAt ?? run.submission.submittedAt)
+                try await ledger.finishSubmission(id, document: document, summary: summary)
             } catch {
                 logger.error("could not record the end of run \(id): \(error)")
             }
@@ -264,6 +270,13 @@ public actor RunManager {
             idleWaiters = []
             for waiter in idle { waiter.resume() }
         }
+    }
+
+    private static func document(run: LiveRun, result: RunResult, startedAt: Date?) -> Data {
+        document(
+            RunView(
+                result: result, tags: run.request.tags, idempotencyKey: run.request.idempotencyKey,
+                submittedAt: run.submission.submittedAt, startedAt: startedAt, endedAt: Date()))
     }
 
     /// `view` as JSON; should encoding fail (it cannot for the values a run holds), a document
@@ -331,7 +344,7 @@ public actor RunManager {
                 id: id, workflow: run.request.workflow, status: .cancelled, output: nil, outputs: [:], records: [],
                 totals: RunTotals(), duration: 0, error: PurserError(.cancelled, "cancelled before it started"),
                 estimate: nil, observations: RunObservations())
-            await finished(id, result: result, saveSummary: true)
+            await finished(id, result: result)
         }
         return true
     }
@@ -416,10 +429,10 @@ public struct LiveRunView: Sendable {
 }
 
 extension RunResult {
-    /// The run store's summary of a result that never went through the engine's own saving.
-    func summary(input: JSONValue, tags: [String: String]) -> RunSummary {
+    /// The run store's summary of a result, as the server records it when the run ends.
+    func summary(input: JSONValue, tags: [String: String], startedAt: Date) -> RunSummary {
         RunSummary(
-            id: id, workflow: workflow, status: status, input: input, tags: tags, startedAt: Date(), endedAt: Date(),
+            id: id, workflow: workflow, status: status, input: input, tags: tags, startedAt: startedAt, endedAt: Date(),
             totals: totals, output: output, error: error)
     }
 }

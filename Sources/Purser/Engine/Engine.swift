@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs workflows. One engine serves many concurrent runs; each run gets its own actor.
 ///
@@ -10,7 +11,18 @@ import Foundation
 /// ```
 public actor Engine {
     nonisolated let environment: EngineEnvironment
-    private var active: [RunID: RunHandle] = [:]
+    /// Runs in progress. Behind a lock rather than the actor's isolation, so starting a run
+    /// (its estimate above all, a few hundred microseconds) never waits for other runs'
+    /// starts: with isolation every run's admission queued on this one actor.
+    private nonisolated let active = Mutex<[RunID: ActiveRun]>([:])
+
+    /// A run id in use: claimed by a start still admitting it, running, or (rarely) already
+    /// ended before its start had registered its handle.
+    private enum ActiveRun {
+        case starting
+        case running(RunHandle)
+        case endedWhileStarting
+    }
 
     public init(
         tiers: [Tier] = SimulatorCatalog.tiers,
@@ -43,7 +55,7 @@ public actor Engine {
     }
 
     /// Estimates a run of `graph` on `input` from what the engine has learned so far.
-    public func estimate(_ graph: WorkflowGraph, input: JSONValue, samples: Int? = nil, seed: UInt64 = Estimator.defaultSeed)
+    public nonisolated func estimate(_ graph: WorkflowGraph, input: JSONValue, samples: Int? = nil, seed: UInt64 = Estimator.defaultSeed)
         async throws(PurserError) -> RunEstimate
     {
         let history = await environment.history.snapshot
@@ -88,7 +100,7 @@ public actor Engine {
     /// Starts a run and returns at once with its handle: its id, its live events and its result.
     ///
     /// Throws before anything runs when the input breaks the workflow's input schema.
-    public func start(_ graph: WorkflowGraph, input: JSONValue, options: RunOptions = RunOptions())
+    public nonisolated func start(_ graph: WorkflowGraph, input: JSONValue, options: RunOptions = RunOptions())
         async throws(PurserError) -> RunHandle
     {
         let workflow = graph.workflow
@@ -101,9 +113,38 @@ public actor Engine {
             }
         }
         let runID = options.runID ?? RunID.random()
-        guard active[runID] == nil else {
+        // The id is claimed now, so that two starts of one id cannot both get past this point;
+        // it is given back if the start fails.
+        let claimed = active.withLock { active in
+            guard active[runID] == nil else { return false }
+            active[runID] = .starting
+            return true
+        }
+        guard claimed else {
             throw PurserError(.invalidInput, "run \(runID) is already running")
         }
+        do {
+            let handle = try await begin(graph, input: input, runID: runID, options: options)
+            active.withLock { active in
+                if case .endedWhileStarting = active[runID] {
+                    active[runID] = nil
+                } else {
+                    active[runID] = .running(handle)
+                }
+            }
+            return handle
+        } catch {
+            active.withLock { _ = $0.removeValue(forKey: runID) }
+            throw error
+        }
+    }
+
+    /// ``start(_:input:options:)`` once the run's id is claimed: reads its journal, estimates
+    /// and admits it, and launches its task.
+    private nonisolated func begin(_ graph: WorkflowGraph, input: JSONValue, runID: RunID, options: RunOptions)
+        async throws(PurserError) -> RunHandle
+    {
+        let workflow = graph.workflow
         var journaled: [String: JournalEntry] = [:]
         do {
             if options.replaysJournal { journaled = try await environment.journal.entries(for: runID) }
@@ -136,15 +177,13 @@ public actor Engine {
             self.finished(runID)
             return result
         }
-        let handle = RunHandle(id: runID, events: events, estimate: estimate, task: task)
-        active[runID] = handle
-        return handle
+        return RunHandle(id: runID, events: events, estimate: estimate, task: task)
     }
 
     /// Checks a run against every `reject` budget that applies before it starts: its
     /// estimated cost and tokens (the p95, or the worst case where the budget says so) must fit
     /// what the budget's period has left. Returns the estimate it used.
-    private func admit(
+    private nonisolated func admit(
         _ graph: WorkflowGraph, input: JSONValue, runID: RunID, tags: [String: String], estimate: RunEstimate?
     ) async throws(PurserError) -> RunEstimate? {
         let statuses: [BudgetStatus]
@@ -194,16 +233,22 @@ public actor Engine {
     /// Cancels a running run; its in-flight calls are cancelled. False if no such run is active.
     @discardableResult
     public func cancel(_ runID: RunID) -> Bool {
-        guard let handle = active[runID] else { return false }
+        guard case .running(let handle) = active.withLock({ $0[runID] }) else { return false }
         handle.cancel()
         return true
     }
 
     /// Ids of the runs in progress.
-    public var activeRuns: [RunID] { active.keys.sorted() }
+    public var activeRuns: [RunID] { active.withLock { Array($0.keys) }.sorted() }
 
-    private func finished(_ runID: RunID) {
-        active[runID] = nil
+    private nonisolated func finished(_ runID: RunID) {
+        active.withLock { active in
+            if case .starting = active[runID] {
+                active[runID] = .endedWhileStarting
+            } else {
+                active[runID] = nil
+            }
+        }
     }
 
     private static func perform(
@@ -252,7 +297,7 @@ public actor Engine {
         summary.totals = totals
         summary.output = output
         summary.error = failure
-        try? await environment.runStore.save(summary)
+        if executor.options.savesFinalSummary { try? await environment.runStore.save(summary) }
         await state.finish(summary)
         return RunResult(
             id: executor.runID, workflow: graph.name, status: status, output: output, outputs: outputs,

@@ -18,11 +18,15 @@ public struct RunOptions: Sendable, Hashable {
     /// Read the journal for steps this run id already finished. A caller that knows the id is
     /// new (a server starting a run it just accepted) turns it off and saves a read.
     public var replaysJournal: Bool
+    /// Save the run's summary to the run store when it ends. A caller that records the end
+    /// itself, in one write with its own record of the run (the server, with the document it
+    /// answers with), turns it off and saves a write per run.
+    public var savesFinalSummary: Bool
 
     public init(
         runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
         stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true,
-        budgetPollInterval: Duration = .seconds(1), replaysJournal: Bool = true
+        budgetPollInterval: Duration = .seconds(1), replaysJournal: Bool = true, savesFinalSummary: Bool = true
     ) {
         self.runID = runID
         self.tags = tags
@@ -32,5 +36,6 @@ public struct RunOptions: Sendable, Hashable {
         self.estimate = estimate
         self.budgetPollInterval = budgetPollInterval
         self.replaysJournal = replaysJournal
+        self.savesFinalSummary = savesFinalSummary
     }
 }

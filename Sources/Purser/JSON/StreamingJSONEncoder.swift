@@ -21,6 +21,9 @@ public struct StreamingJSONEncoder: Sendable {
     }
 
     public var dateStrategy: DateStrategy
+    /// Whether ``JSONFastEncodable`` types write themselves; off only in the tests that check
+    /// they write what their `Codable` conformance does.
+    var fastPaths = true
 
     public init(dateStrategy: DateStrategy = .deferredToDate) {
         self.dateStrategy = dateStrategy
@@ -32,6 +35,7 @@ public struct StreamingJSONEncoder: Sendable {
 
     public func encodeBytes(_ value: some Encodable) throws -> [UInt8] {
         let sink = JSONByteSink(dateStrategy: dateStrategy)
+        sink.fastPaths = fastPaths
         try sink.writeValue(value, depth: 0)
         sink.close(downTo: 0)
         return sink.bytes
@@ -48,6 +52,7 @@ final class JSONByteSink {
     /// array copied into every nested encoder: building those copies cost more than the writing.
     /// (Values inside a `nestedContainer` see their container's path without its own key.)
     var path: [any CodingKey] = []
+    var fastPaths = true
 
     init(dateStrategy: StreamingJSONEncoder.DateStrategy) {
         self.dateStrategy = dateStrategy
@@ -182,7 +187,19 @@ final class JSONByteSink {
             writeString((value as! Data).base64EncodedString())
         } else if T.self == Decimal.self {
             bytes.append(contentsOf: (value as! Decimal).description.utf8)
+        } else if T.self == Money.self {
+            writeString((value as! Money).description)
+        } else if fastPaths, let fast = value as? any JSONFastEncodable {
+            try fast.writeJSON(to: self)
         } else {
+            try writeCodable(value, depth: depth)
+        }
+    }
+
+    /// Writes `value` through its `encode(to:)`.
+    func writeCodable<T: Encodable>(_ value: T, depth: Int? = nil) throws {
+        let depth = depth ?? openCount
+        do {
             let before = bytes.count
             try value.encode(to: StreamingEncoder(sink: self, depth: depth))
             close(downTo: depth)

@@ -1,0 +1,314 @@
+import Foundation
+
+/// A value that writes its own JSON straight into a ``StreamingJSONEncoder``'s bytes, skipping
+/// `Codable`'s containers.
+///
+/// Why: across module boundaries every `encode(_:forKey:)` of a `Codable` value goes through
+/// unspecialised generic code, with a runtime metadata lookup per call; for the records every
+/// run writes (step records with their explained routing decisions, estimates) that was the
+/// largest single cost of a server's run, ahead of the ledger. A conforming type must write
+/// exactly the bytes its `encode(to:)` writes through the streaming encoder: the tests compare
+/// the two for every conforming type.
+protocol JSONFastEncodable: Encodable {
+    func writeJSON(to sink: JSONByteSink) throws
+}
+
+/// Writes one object's members: `{`, then `"key":value` pairs, then `}`.
+struct JSONObjectWriter {
+    let sink: JSONByteSink
+    private var empty = true
+
+    init(_ sink: JSONByteSink) {
+        self.sink = sink
+        sink.bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// Writes `,"key":` (the comma from the second member on). Keys are ASCII identifiers.
+    mutating func key(_ key: StaticString) {
+        if empty { empty = false } else { sink.bytes.append(UInt8(ascii: ",")) }
+        sink.bytes.append(UInt8(ascii: "\""))
+        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        sink.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    mutating func string(_ key: StaticString, _ value: String) {
+        self.key(key)
+        sink.writeString(value)
+    }
+
+    mutating func string(_ key: StaticString, ifPresent value: String?) {
+        if let value { string(key, value) }
+    }
+
+    mutating func integer(_ key: StaticString, _ value: some BinaryInteger) {
+        self.key(key)
+        sink.writeInteger(value)
+    }
+
+    mutating func integer(_ key: StaticString, ifPresent value: Int?) {
+        if let value { integer(key, value) }
+    }
+
+    mutating func double(_ key: StaticString, _ value: Double) throws {
+        self.key(key)
+        try sink.writeFloatingPoint(value)
+    }
+
+    mutating func bool(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        sink.writeBool(value)
+    }
+
+    mutating func money(_ key: StaticString, _ value: Money) {
+        string(key, value.description)
+    }
+
+    /// Any other value, through the encoder's general path (which takes fast paths again inside).
+    mutating func value(_ key: StaticString, _ value: some Encodable) throws {
+        self.key(key)
+        try sink.writeValue(value, depth: sink.openCount)
+    }
+
+    mutating func value(_ key: StaticString, ifPresent value: (some Encodable)?) throws {
+        if let value { try self.value(key, value) }
+    }
+
+    /// An empty object member, `"key":{}`: how a case without values is encoded.
+    mutating func emptyObject(_ key: StaticString) {
+        self.key(key)
+        sink.bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+    }
+
+    func end() {
+        sink.bytes.append(UInt8(ascii: "}"))
+    }
+}
+
+extension JSONByteSink {
+    /// `[` each element `]`, each through the general path.
+    func writeArray<Element: Encodable>(_ elements: [Element]) throws {
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            try writeValue(element, depth: openCount)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+}
+
+// MARK: - The records every run writes
+
+extension TokenUsage: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.integer("inputTokens", inputTokens)
+        object.integer("outputTokens", outputTokens)
+        object.integer("reasoningTokens", reasoningTokens)
+        object.integer("cachedInputTokens", cachedInputTokens)
+        object.integer("cacheWriteInputTokens", cacheWriteInputTokens)
+        object.end()
+    }
+}
+
+extension CallAttempt: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("tierID", tierID)
+        object.string("outcome", outcome.rawValue)
+        try object.value("usage", usage)
+        object.money("cost", cost)
+        try object.double("latency", latency)
+        try object.value("error", ifPresent: error)
+        object.end()
+    }
+}
+
+extension StepRecord: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("key", key)
+        object.string("stepID", stepID)
+        object.string("kind", kind.rawValue)
+        object.string("status", status.rawValue)
+        object.string("tierID", ifPresent: tierID)
+        object.string("tool", ifPresent: tool)
+        try object.value("usage", usage)
+        object.bool("usageIsEstimated", usageIsEstimated)
+        object.money("cost", cost)
+        try object.double("latency", latency)
+        object.integer("attempts", attempts)
+        try object.value("error", ifPresent: error)
+        object.key("startedAt")
+        try sink.writeDate(startedAt)
+        try object.value("decision", ifPresent: decision)
+        object.key("calls")
+        try sink.writeArray(calls)
+        object.integer("resultTokens", ifPresent: resultTokens)
+        object.end()
+    }
+}
+
+extension RoutingDecision: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("tierID", tierID)
+        object.money("expectedCost", expectedCost)
+        object.money("worstCaseCost", worstCaseCost)
+        try object.double("predictedP95Seconds", predictedP95Seconds)
+        object.integer("inputTokens", inputTokens)
+        object.integer("expectedOutputTokens", expectedOutputTokens)
+        if let spendingLimit { object.money("spendingLimit", spendingLimit) }
+        object.key("rejected")
+        try sink.writeArray(rejected)
+        object.end()
+    }
+}
+
+extension TierRejection: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("tierID", tierID)
+        object.string("reason", reason.rawValue)
+        object.string("detail", detail)
+        object.key("facts")
+        try facts.writeJSON(to: sink)
+        object.end()
+    }
+}
+
+extension TierRejection.Facts: JSONFastEncodable {
+    /// The common cases by hand, in the synthesized form (`{"case":{"label":value}}`); the
+    /// rest (sets, nested states) through `Codable`.
+    func writeJSON(to sink: JSONByteSink) throws {
+        var outer = JSONObjectWriter(sink)
+        switch self {
+        case .latency(let predictedP95, let need):
+            outer.key("latency")
+            var inner = JSONObjectWriter(sink)
+            try inner.double("predictedP95", predictedP95)
+            inner.key("need")
+            try need.writeJSON(to: sink)
+            inner.end()
+        case .batchOnly(let need):
+            outer.key("batchOnly")
+            var inner = JSONObjectWriter(sink)
+            inner.key("need")
+            try need.writeJSON(to: sink)
+            inner.end()
+        case .depth(let tier, let needed):
+            outer.key("depth")
+            var inner = JSONObjectWriter(sink)
+            inner.string("tier", tier.rawValue)
+            inner.string("needed", needed.rawValue)
+            inner.end()
+        case .context(let window, let needed):
+            outer.key("context")
+            var inner = JSONObjectWriter(sink)
+            inner.integer("window", window)
+            inner.integer("needed", needed)
+            inner.end()
+        case .maxOutput(let limit, let asked):
+            outer.key("maxOutput")
+            var inner = JSONObjectWriter(sink)
+            inner.integer("limit", limit)
+            inner.integer("asked", asked)
+            inner.end()
+        case .busy(let limit):
+            outer.key("busy")
+            var inner = JSONObjectWriter(sink)
+            inner.integer("limit", limit)
+            inner.end()
+        case .cost(let expected, let chosen):
+            outer.key("cost")
+            var inner = JSONObjectWriter(sink)
+            inner.money("expected", expected)
+            inner.money("chosen", chosen)
+            inner.end()
+        case .overBudget(let worstCase, let limit):
+            outer.key("overBudget")
+            var inner = JSONObjectWriter(sink)
+            inner.money("worstCase", worstCase)
+            inner.money("limit", limit)
+            inner.end()
+        case .failed(let error):
+            outer.key("failed")
+            var inner = JSONObjectWriter(sink)
+            inner.string("error", error)
+            inner.end()
+        case .outputRejected(let problem):
+            outer.key("outputRejected")
+            var inner = JSONObjectWriter(sink)
+            inner.string("problem", problem)
+            inner.end()
+        case .jurisdiction, .capability, .unhealthy, .other:
+            // Not a fast path: undo the opening brace and let Codable write the whole value.
+            sink.bytes.removeLast()
+            try sink.writeCodable(self)
+            return
+        }
+        outer.end()
+    }
+}
+
+extension LatencyNeed: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        switch self {
+        case .interactive: object.emptyObject("interactive")
+        case .standard: object.emptyObject("standard")
+        case .batch: object.emptyObject("batch")
+        case .p95(let seconds):
+            object.key("p95")
+            var inner = JSONObjectWriter(sink)
+            try inner.double("seconds", seconds)
+            inner.end()
+        }
+        object.end()
+    }
+}
+
+extension EstimateStats: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        try object.value("expected", expected)
+        try object.value("p50", p50)
+        try object.value("p95", p95)
+        try object.value("worst", worst)
+        object.end()
+    }
+}
+
+extension StepEstimate: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("path", path)
+        object.string("kind", kind.rawValue)
+        object.string("tierID", ifPresent: tierID)
+        try object.value("calls", calls)
+        try object.value("inputTokens", inputTokens)
+        try object.value("outputTokens", outputTokens)
+        try object.value("reasoningTokens", reasoningTokens)
+        try object.value("cost", cost)
+        object.string("confidence", confidence.rawValue)
+        object.integer("outputTokensPerCallP95", ifPresent: outputTokensPerCallP95)
+        object.end()
+    }
+}
+
+extension RunEstimate: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("workflow", workflow)
+        object.integer("samples", samples)
+        object.integer("seed", seed)
+        object.key("steps")
+        try sink.writeArray(steps)
+        try object.value("inputTokens", inputTokens)
+        try object.value("outputTokens", outputTokens)
+        try object.value("reasoningTokens", reasoningTokens)
+        try object.value("totalTokens", totalTokens)
+        try object.value("cost", cost)
+        object.string("confidence", confidence.rawValue)
+        object.end()
+    }
+}
