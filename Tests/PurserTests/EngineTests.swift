@@ -506,6 +506,49 @@ struct EngineTests {
         #expect(await runs.list(limit: 10).map(\.id) == [failed.id, ok.id])
     }
 
+    @Test func aRunCanBeToldNotToSaveItsFinalSummary() async throws {
+        let runs = InMemoryRunStore()
+        let provider = ScriptedProvider(fallback: ScriptedProvider.text("ok", input: 10, output: 10))
+        let engine = Engine(tiers: [tier], providers: [provider], runStore: runs)
+        let graph = try engine.compile(Workflow("unsaved") { ModelStep("a", prompt: "x") })
+        let quiet = try await engine.run(graph, input: [:], options: RunOptions(savesFinalSummary: false))
+        #expect(quiet.status == .succeeded)
+        // Saved as running when it started, and not again: its caller records the end.
+        #expect(await runs.run(quiet.id)?.status == .running)
+        let saved = try await engine.run(graph, input: [:])
+        #expect(await runs.run(saved.id)?.status == .succeeded)
+    }
+
+    @Test func oneIDStartedTwiceAtOnceRunsOnce() async throws {
+        let provider = ScriptedProvider(fallback: .hang)
+        let engine = engine(provider)
+        let graph = try engine.compile(Workflow("once") { ModelStep("a", prompt: "x") })
+        let id = RunID("run_twice")
+        let outcomes = await withTaskGroup(of: Result<RunHandle, PurserError>.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do throws(PurserError) {
+                        return .success(try await engine.start(graph, input: [:], options: RunOptions(runID: id)))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let started = outcomes.compactMap { try? $0.get() }
+        #expect(started.count == 1)
+        for case .failure(let error) in outcomes { #expect(error.message.contains("already running")) }
+        #expect(await engine.activeRuns == [id])
+        #expect(await engine.cancel(id))
+        #expect(await started[0].result().status == .cancelled)
+        #expect(await engine.activeRuns == [RunID]())
+        // The id is free again once its run has ended.
+        let again = try await engine.start(graph, input: [:], options: RunOptions(runID: id))
+        again.cancel()
+        #expect(await again.result().status == .cancelled)
+    }
+
     @Test func routingPicksTheCheapestTierThatMeetsTheNeeds() async throws {
         let tiers = [
             Tier.scripted("cheap-shallow", depth: .none, input: 100_000, output: 400_000),
