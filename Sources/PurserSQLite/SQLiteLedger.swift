@@ -26,6 +26,9 @@ import Purser
 /// file, and never half a transaction). Open with ``Options/synchronous`` `.full` to fsync
 /// every commit and survive those too, at a lower rate of reservations per second.
 ///
+/// The log is copied back into the file by a ``BackgroundCheckpointer``, never by the writer's
+/// own commits.
+///
 /// ## Usage
 ///
 /// ```swift
@@ -72,6 +75,7 @@ public final class SQLiteLedger: Ledger, Sendable {
     let process: ProcessIdentity
     let budgetCache = BudgetCache()
     let batcher: WriteBatcher
+    let checkpointer: BackgroundCheckpointer
     /// The file's path.
     public let path: String
     /// What the reconciliation run when the file was opened did.
@@ -114,6 +118,11 @@ public final class SQLiteLedger: Ledger, Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(options.synchronous.rawValue)")
         }
         try LedgerSchema.migrator.migrate(pool)
+        try pool.writeWithoutTransaction { db in
+            // The checkpointer below copies the log back instead, off the writer's path.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+        }
+        checkpointer = try BackgroundCheckpointer(path: path, configuration: configuration)
         batcher = WriteBatcher(pool: pool)
         self.path = path
         self.clock = clock
