@@ -83,5 +83,28 @@ struct JSONFastEncodableTests {
             try Self.bothWays(record)
         }
         try Self.bothWays(result.records)
+        try Self.bothWays(result.totals)
+        let entry = JournalEntry(runID: result.id, record: result.records[0], output: result.output ?? .null)
+        try Self.bothWays(entry)
+        var summary = RunSummary(
+            id: result.id, workflow: result.workflow, status: result.status, input: Self.everyKindOfValue,
+            tags: ["team": "support", "tier": "gold"], startedAt: Date(timeIntervalSince1970: 1_796_000_000.25))
+        try Self.bothWays(summary)
+        summary.endedAt = Date(timeIntervalSince1970: 1_796_000_001.5)
+        summary.totals = result.totals
+        summary.output = Self.everyKindOfValue
+        summary.error = PurserError(.budgetExceeded, "over \"the\" cap", stepKey: "a")
+        try Self.bothWays(summary)
+    }
+
+    static let everyKindOfValue: JSONValue = [
+        "null": .null, "yes": true, "no": false, "int": 42, "negative": -7.25, "big": 1e300, "small": 1e-7,
+        "text": "quote \" back \\ line\n \u{01} é ☃ 𝄞", "empty": "", "list": [1, "two", [3], ["four": 4]],
+        "nothing": [], "object": ["b": ["c": [true, .null]], "a": [:]],
+    ]
+
+    @Test func jsonValuesWriteWhatCodableWrites() throws {
+        try Self.bothWays(Self.everyKindOfValue)
+        for value in Self.everyKindOfValue.objectValue!.values { try Self.bothWays(value) }
     }
 }

@@ -312,3 +312,73 @@ extension RunEstimate: JSONFastEncodable {
         object.end()
     }
 }
+
+extension JSONValue: JSONFastEncodable {
+    /// Objects in the dictionary's own order, as `Dictionary`'s `Codable` conformance writes them.
+    func writeJSON(to sink: JSONByteSink) throws {
+        switch self {
+        case .null: sink.writeNull()
+        case .bool(let value): sink.writeBool(value)
+        case .number(let value): try sink.writeFloatingPoint(value)
+        case .string(let value): sink.writeString(value)
+        case .array(let items):
+            sink.bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { sink.bytes.append(UInt8(ascii: ",")) }
+                try item.writeJSON(to: sink)
+            }
+            sink.bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            sink.bytes.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, value) in members {
+                if first { first = false } else { sink.bytes.append(UInt8(ascii: ",")) }
+                sink.writeKey(key)
+                try value.writeJSON(to: sink)
+            }
+            sink.bytes.append(UInt8(ascii: "}"))
+        }
+    }
+}
+
+extension RunTotals: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        try object.value("usage", usage)
+        object.money("cost", cost)
+        object.integer("modelCalls", modelCalls)
+        object.integer("toolCalls", toolCalls)
+        object.end()
+    }
+}
+
+extension RunSummary: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("id", id.rawValue)
+        object.string("workflow", workflow)
+        object.string("status", status.rawValue)
+        try object.value("input", input)
+        try object.value("tags", tags)
+        object.key("startedAt")
+        try sink.writeDate(startedAt)
+        if let endedAt {
+            object.key("endedAt")
+            try sink.writeDate(endedAt)
+        }
+        try object.value("totals", totals)
+        try object.value("output", ifPresent: output)
+        try object.value("error", ifPresent: error)
+        object.end()
+    }
+}
+
+extension JournalEntry: JSONFastEncodable {
+    func writeJSON(to sink: JSONByteSink) throws {
+        var object = JSONObjectWriter(sink)
+        object.string("runID", runID.rawValue)
+        try object.value("record", record)
+        try object.value("output", output)
+        object.end()
+    }
+}

@@ -189,6 +189,8 @@ final class JSONByteSink {
             bytes.append(contentsOf: (value as! Decimal).description.utf8)
         } else if T.self == Money.self {
             writeString((value as! Money).description)
+        } else if T.self == RunID.self {
+            writeString((value as! RunID).rawValue)
         } else if fastPaths, let fast = value as? any JSONFastEncodable {
             try fast.writeJSON(to: self)
         } else {
