@@ -1,6 +1,7 @@
 import Foundation
 import Purser
 import PurserTestKit
+import Synchronization
 import Testing
 
 /// The engine under budgets: admission, and each per-call policy.
@@ -23,6 +24,61 @@ struct EngineBudgetTests {
     static let twoCalls = Workflow("two-calls") {
         ModelStep("first", prompt: "x").maxOutputTokens(100)
         ModelStep("second", prompt: "y").maxOutputTokens(100)
+    }
+
+    /// Counts the budget reads the engine makes of the ledger it wraps.
+    final class CountingLedger: Ledger {
+        let base: InMemoryLedger
+        let reads = Mutex(0)
+        init(_ base: InMemoryLedger) { self.base = base }
+        var enforcesCaps: Bool { base.enforcesCaps }
+        func reserve(_ request: ReservationRequest) async throws -> Reservation { try await base.reserve(request) }
+        func settle(_ reservation: Reservation, usage: TokenUsage, cost: Money) async throws -> [BudgetAlert] {
+            try await base.settle(reservation, usage: usage, cost: cost)
+        }
+        func release(_ reservation: Reservation) async throws { try await base.release(reservation) }
+        func budgets(forRun runID: RunID, workflow: String, tags: [String: String]) async throws -> [BudgetStatus] {
+            reads.withLock { $0 += 1 }
+            return await base.budgets(forRun: runID, workflow: workflow, tags: tags)
+        }
+    }
+
+    @Test func theFirstRoutingDecisionUsesTheBudgetsReadAtAdmissionIfNoStepEndedBefore() async throws {
+        let degrade = try Budget(scope: .global, period: .day, limit: Money(micros: 100_000), policy: .degrade)
+        let ledger = CountingLedger(InMemoryLedger(budgets: [degrade]))
+        let engine = Engine(
+            tiers: [cheap], providers: [ScriptedProvider(name: "api", fallback: Self.answer)], ledger: ledger)
+        let one = try await engine.run(try engine.compile(Workflow("one") { ModelStep("a", prompt: "x") }), input: [:])
+        #expect(one.status == .succeeded)
+        // Admission's read serves the first decision.
+        #expect(ledger.reads.withLock { $0 } == 1)
+        ledger.reads.withLock { $0 = 0 }
+        let two = try await engine.run(try engine.compile(Self.twoCalls), input: [:])
+        #expect(two.status == .succeeded)
+        #expect(ledger.reads.withLock { $0 } == 2)
+        // A first model call after a step that ended (here a tool) reads the ledger again.
+        ledger.reads.withLock { $0 = 0 }
+        let slowStart = Workflow("slow-start") {
+            ToolStep("wait", tool: "sleep", arguments: ["milliseconds": 1])
+            ModelStep("a", prompt: "x")
+        }
+        let sleeper = Engine(
+            tiers: [cheap], providers: [ScriptedProvider(name: "api", fallback: Self.answer)],
+            tools: [SleepTool()], ledger: ledger)
+        let late = try await sleeper.run(try sleeper.compile(slowStart), input: [:])
+        #expect(late.status == .succeeded, "\(String(describing: late.error))")
+        #expect(ledger.reads.withLock { $0 } == 2)
+    }
+
+    /// Waits as long as it is told, on the real clock.
+    struct SleepTool: Tool {
+        var name: String { "sleep" }
+        var description: String { "Waits." }
+        var argumentsSchema: JSONSchema { .object(["milliseconds": .number()]) }
+        func invoke(_ arguments: JSONValue) async throws -> JSONValue {
+            try await Task.sleep(for: .milliseconds(Int(arguments["milliseconds"]?.numberValue ?? 0)))
+            return "done"
+        }
     }
 
     @Test func stopFailsTheStepThatDoesNotFitAndKeepsWhatFinished() async throws {

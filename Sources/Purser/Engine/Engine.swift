@@ -159,16 +159,21 @@ public actor Engine {
             estimate = try? await self.estimate(graph, input: input)
         }
 
+        var admissionBudgets: AdmissionBudgets?
         if environment.ledger.enforcesCaps {
-            estimate = try await admit(graph, input: input, runID: runID, tags: options.tags, estimate: estimate)
+            let admitted = try await admit(graph, input: input, runID: runID, tags: options.tags, estimate: estimate)
+            estimate = admitted.estimate
+            admissionBudgets = admitted.budgets
         }
 
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
         let state = RunState(
-            runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation)
+            runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation,
+            admissionBudgets: admissionBudgets)
         let executor = RunExecutor(
             environment: environment, state: state, runID: runID, workflow: workflow.name, tags: options.tags,
-            options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate))
+            options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate),
+            admissionBudgets: admissionBudgets)
         let environment = environment
         let task = Task<RunResult, Never> {
             var result = await Self.perform(graph, input: input, executor: executor, environment: environment)
@@ -182,18 +187,19 @@ public actor Engine {
 
     /// Checks a run against every `reject` budget that applies before it starts: its
     /// estimated cost and tokens (the p95, or the worst case where the budget says so) must fit
-    /// what the budget's period has left. Returns the estimate it used.
+    /// what the budget's period has left. Returns the estimate it used, and the budgets it read.
     private nonisolated func admit(
         _ graph: WorkflowGraph, input: JSONValue, runID: RunID, tags: [String: String], estimate: RunEstimate?
-    ) async throws(PurserError) -> RunEstimate? {
+    ) async throws(PurserError) -> (estimate: RunEstimate?, budgets: AdmissionBudgets) {
         let statuses: [BudgetStatus]
         do {
             statuses = try await environment.ledger.budgets(forRun: runID, workflow: graph.name, tags: tags)
         } catch {
             throw PurserError(.internal, "could not read the budgets: \(error)")
         }
+        let budgets = AdmissionBudgets(statuses)
         let rejecting = statuses.filter { $0.budget.policy == .reject }
-        guard !rejecting.isEmpty else { return estimate }
+        guard !rejecting.isEmpty else { return (estimate, budgets) }
         let runEstimate: RunEstimate
         if let estimate { runEstimate = estimate } else { runEstimate = try await self.estimate(graph, input: input) }
         for status in rejecting {
@@ -214,7 +220,7 @@ public actor Engine {
                         + "\(status.budget.name) has left for \(status.periodKey)")
             }
         }
-        return runEstimate
+        return (runEstimate, budgets)
     }
 
     /// Runs a workflow to its end. Failures inside the run are in the result's status and

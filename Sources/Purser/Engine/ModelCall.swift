@@ -96,7 +96,9 @@ struct ModelCall {
         if environment.ledger.enforcesCaps {
             // Only `degrade` budgets steer routing; the others refuse at reservation and their
             // policy decides what happens.
-            spendingLimit = try await budgetStatuses().filter { $0.budget.policy == .degrade }.compactMap(\.left).min()
+            let statuses: [BudgetStatus]
+            if let admitted = executor.admissionBudgets?.take() { statuses = admitted } else { statuses = try await budgetStatuses() }
+            spendingLimit = statuses.filter { $0.budget.policy == .degrade }.compactMap(\.left).min()
         }
         let estimated = executor.expectedOutput.isEmpty ? nil : executor.expectedOutput[StepPath.of(key: key)]
         let routeRequest = RouteRequest(

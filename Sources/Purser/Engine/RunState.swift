@@ -15,12 +15,18 @@ actor RunState {
     private var plannedCalls = 0
     private var observations = RunObservations()
     private let events: AsyncStream<RunEvent>.Continuation
+    /// Dropped when the first step ends (see ``AdmissionBudgets``).
+    private let admissionBudgets: AdmissionBudgets?
 
-    init(runID: RunID, workflow: String, limit: Int, events: AsyncStream<RunEvent>.Continuation) {
+    init(
+        runID: RunID, workflow: String, limit: Int, events: AsyncStream<RunEvent>.Continuation,
+        admissionBudgets: AdmissionBudgets? = nil
+    ) {
         self.runID = runID
         self.workflow = workflow
         self.limit = max(1, limit)
         self.events = events
+        self.admissionBudgets = admissionBudgets
     }
 
     // MARK: Call slots
@@ -54,6 +60,7 @@ actor RunState {
 
     /// Records a finished call and hands its slot on.
     func end(_ record: StepRecord) {
+        admissionBudgets?.drop()
         releaseSlot()
         add(record)
     }
