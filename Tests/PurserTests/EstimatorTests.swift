@@ -1,7 +1,8 @@
 import Foundation
-import Purser
 import PurserTestKit
 import Testing
+
+@testable import Purser
 
 @Suite("Estimator")
 struct EstimatorTests {
@@ -170,6 +171,26 @@ struct EstimatorTests {
         #expect(one == two)
         #expect(one.cost.p50 != other.cost.p50 || one.cost.expected != other.cost.expected)
         #expect(one.cost.expected <= one.cost.worst && one.cost.p50 <= one.cost.p95 && one.cost.p95 <= one.cost.worst)
+    }
+
+    @Test func aOneRowPlansTotalsAreItsRowsWhetherReusedOrComputed() throws {
+        let workflows = [
+            Workflow("one") { ModelStep("a", prompt: "Say {{input.x}}").needs(reasoning: .medium).maxOutputTokens(900) },
+            Workflow("each") {
+                ForEach("items", over: "input.items", maxCount: 20) { ModelStep("a", prompt: "Rate {{item}}") }
+            },
+        ]
+        let input: JSONValue = ["x": "hello", "items": ["a", "bb", "ccc"]]
+        for workflow in workflows {
+            let graph = try WorkflowGraph(compiling: workflow)
+            var computed = Estimator(router: Router(tiers: [tier]), seed: 11)
+            computed.reusesSingleRowTotals = false
+            let general = try computed.estimate(graph, input: input, history: LearnedHistory())
+            let reused = try Estimator(router: Router(tiers: [tier]), seed: 11).estimate(
+                graph, input: input, history: LearnedHistory())
+            #expect(general.steps.count == 1)
+            #expect(reused == general)
+        }
     }
 
     @Test func estimatesUseTheTierTheRouterWouldChoose() throws {

@@ -15,6 +15,9 @@ public struct Estimator: Sendable {
     /// Monte Carlo samples; more is smoother and slower (500 takes about a millisecond for 50 steps).
     public var samples: Int
     public var seed: UInt64
+    /// Whether a one-row plan's totals reuse its row's statistics; off only in the test that
+    /// checks the two agree.
+    var reusesSingleRowTotals = true
 
     public static let defaultSeed: UInt64 = 0x5075_7273_6572_2026
 
@@ -91,13 +94,17 @@ public struct Estimator: Sendable {
         let totalTokens = zip(totalInput, totalOutput).map { $0 + $1 }
         let worstInput = worst.rowInput.reduce(0, +)
         let worstOutput = worst.rowOutput.reduce(0, +)
+        // With one row the run's totals are that row's, sample by sample (every cost is added
+        // to both): its statistics are reused rather than selected again.
+        let single = reusesSingleRowTotals && steps.count == 1 ? steps[0] : nil
         return RunEstimate(
             workflow: graph.name, samples: samples, seed: seed, steps: steps,
-            inputTokens: Self.stats(totalInput[...], worst: worstInput),
-            outputTokens: Self.stats(totalOutput[...], worst: worstOutput),
-            reasoningTokens: Self.stats(totalReasoning[...], worst: worst.rowReasoning.reduce(0, +)),
+            inputTokens: single?.inputTokens ?? Self.stats(totalInput[...], worst: worstInput),
+            outputTokens: single?.outputTokens ?? Self.stats(totalOutput[...], worst: worstOutput),
+            reasoningTokens: single?.reasoningTokens
+                ?? Self.stats(totalReasoning[...], worst: worst.rowReasoning.reduce(0, +)),
             totalTokens: Self.stats(totalTokens[...], worst: worstInput + worstOutput),
-            cost: Self.money(totalCost[...], worst: worst.totalCost),
+            cost: single?.cost ?? Self.money(totalCost[...], worst: worst.totalCost),
             confidence: min(steps.map(\.confidence).min() ?? .learned, builder.shapeConfidence))
     }
 
