@@ -20,11 +20,18 @@ public actor RunManager {
         let graph: WorkflowGraph
         /// Accepted by an earlier server process: its journal may hold finished steps.
         let resumed: Bool
-        init(request: RunRequest, submission: Submission, graph: WorkflowGraph, resumed: Bool = false) {
+        /// Stored as `running` when accepted, because it was to start at once: the engine
+        /// need not store that again.
+        let acceptedAsRunning: Bool
+        init(
+            request: RunRequest, submission: Submission, graph: WorkflowGraph, resumed: Bool = false,
+            acceptedAsRunning: Bool = false
+        ) {
             self.request = request
             self.submission = submission
             self.graph = graph
             self.resumed = resumed
+            self.acceptedAsRunning = acceptedAsRunning
         }
     }
 
@@ -68,6 +75,9 @@ public actor RunManager {
     private var queue: [RunID] = []
     private var queueHead = 0
     private var running = 0
+    /// Runs being stored as `running`, to start once stored: counted against the room so that
+    /// submissions racing through the store do not all claim the last slot.
+    private var startsPending = 0
     private var byKey: [String: RunID] = [:]
     private var userCancelled: Set<RunID> = []
     /// Runs a drain cancelled: however their cancellation surfaced (cancelled, or a call that
@@ -140,11 +150,17 @@ public actor RunManager {
         let submission = Submission(
             id: id, idempotencyKey: request.idempotencyKey, workflow: request.workflow, request: request.stored,
             submittedAt: now)
+        // A run there is room for starts as soon as it is stored, so it is stored as running
+        // and the engine skips its own save of that (one write fewer per run). Should the
+        // room fill while it is being stored, it waits in the queue showing `running`.
+        let startsNow = running + startsPending < limits.maxActive
         let queued = RunSummary(
-            id: id, workflow: request.workflow, status: .queued, input: request.input, tags: request.tags,
-            startedAt: now, endedAt: nil, totals: RunTotals(), output: nil, error: nil)
+            id: id, workflow: request.workflow, status: startsNow ? .running : .queued, input: request.input,
+            tags: request.tags, startedAt: now, endedAt: nil, totals: RunTotals(), output: nil, error: nil)
         let stored: (submission: Submission, created: Bool)
+        if startsNow { startsPending += 1 }
         do {
+            defer { if startsNow { startsPending -= 1 } }
             stored = try await ledger.accept(submission, queued: queued)
         } catch {
             throw APIProblem(.internalServerError, code: "storage_failed", "could not store the run: \(error)")
@@ -152,7 +168,8 @@ public actor RunManager {
         guard stored.created else { return try await existing(stored.submission.id, request: request) }
         if let key = request.idempotencyKey { byKey[key] = id }
         metrics.accepted(workflow: request.workflow)
-        return try await admit(LiveRun(request: request, submission: submission, graph: graph))
+        return try await admit(
+            LiveRun(request: request, submission: submission, graph: graph, acceptedAsRunning: startsNow))
     }
 
     /// The run an idempotency key already started; a different request under the same key is
@@ -207,7 +224,8 @@ public actor RunManager {
             handle = try await engine.start(
                 run.graph, input: run.request.input,
                 options: RunOptions(
-                    runID: id, tags: run.request.tags, replaysJournal: run.resumed, savesFinalSummary: false))
+                    runID: id, tags: run.request.tags, replaysJournal: run.resumed, savesFinalSummary: false,
+                    savesStartSummary: !run.acceptedAsRunning))
         } catch {
             // Refused before anything ran: recorded as a failed run, so it is not resumed.
             let failed = RunResult(

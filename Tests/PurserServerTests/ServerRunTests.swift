@@ -150,8 +150,16 @@ struct ServerRunTests {
         let health = try await client.send(.GET, "/healthz")
         #expect(health["running"] == 1)
         #expect(health["queued"] == 1)
-        // Cancelling the queued run makes room again.
+        // The stored runs say the same: the one started at once was stored as running.
         let queuedID = try #require(second["id"]?.stringValue)
+        let firstID = try #require(first["id"]?.stringValue)
+        func listed(_ status: String) async throws -> [String] {
+            let page = try await client.send(.GET, "/v1/runs?status=\(status)")
+            return (page["runs"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        }
+        #expect(try await listed("running") == [firstID])
+        #expect(try await listed("queued") == [queuedID])
+        // Cancelling the queued run makes room again.
         #expect(try await client.send(.POST, "/v1/runs/\(queuedID)/cancel")["status"] == "cancelled")
         let fourth = try await client.send(.POST, "/v1/runs", json: API.runBody("contract-review"))
         #expect(fourth.status == 202)

@@ -267,7 +267,7 @@ public actor Engine {
         var summary = RunSummary(
             id: executor.runID, workflow: graph.name, status: .running, input: input, tags: executor.options.tags,
             startedAt: startedAt, endedAt: nil, totals: RunTotals(), output: nil, error: nil)
-        try? await environment.runStore.save(summary)
+        if executor.options.savesStartSummary { try? await environment.runStore.save(summary) }
         await state.emit(.runStarted(runID: executor.runID, workflow: graph.name))
         await state.plan(additionalCalls: RunExecutor.staticCallCount(graph.workflow.steps))
 

@@ -22,11 +22,16 @@ public struct RunOptions: Sendable, Hashable {
     /// itself, in one write with its own record of the run (the server, with the document it
     /// answers with), turns it off and saves a write per run.
     public var savesFinalSummary: Bool
+    /// Save the run's summary (as `running`) to the run store when it starts. A caller that
+    /// already stored it as running (the server, when it accepts a run it starts at once)
+    /// turns it off and saves a write per run.
+    public var savesStartSummary: Bool
 
     public init(
         runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
         stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true,
-        budgetPollInterval: Duration = .seconds(1), replaysJournal: Bool = true, savesFinalSummary: Bool = true
+        budgetPollInterval: Duration = .seconds(1), replaysJournal: Bool = true, savesFinalSummary: Bool = true,
+        savesStartSummary: Bool = true
     ) {
         self.runID = runID
         self.tags = tags
@@ -37,5 +42,6 @@ public struct RunOptions: Sendable, Hashable {
         self.budgetPollInterval = budgetPollInterval
         self.replaysJournal = replaysJournal
         self.savesFinalSummary = savesFinalSummary
+        self.savesStartSummary = savesStartSummary
     }
 }
