@@ -11,15 +11,44 @@ extension SQLiteLedger: Journal {
         let json = String(decoding: try StreamingJSONEncoder().encodeBytes(entry), as: UTF8.self)
         let now = Int64((clock.wallNow().timeIntervalSince1970 * 1000).rounded())
         // Group-committed with the ledger's other writes.
-        try await writeImmediately { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO journal (run_id, step_key, entry, recorded_at_ms) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (run_id, step_key) DO UPDATE SET entry = excluded.entry,
-                        recorded_at_ms = excluded.recorded_at_ms
-                    """
-            ).execute(arguments: [entry.runID.rawValue, entry.record.key, json, now])
+        try await writeImmediately { db in try Self.insert(entry, json: json, at: now, db) }
+    }
+
+    /// Settles the call and journals its step in one transaction when this file is also the
+    /// journal: both are written, or neither.
+    @discardableResult
+    public func settle(
+        _ reservation: Reservation, usage: TokenUsage, cost: Money, journaling entry: JournalEntry,
+        in journal: any Journal
+    ) async throws -> [BudgetAlert] {
+        guard let other = journal as? SQLiteLedger, other === self else {
+            let alerts = try await settle(reservation, usage: usage, cost: cost)
+            try await journal.record(entry)
+            return alerts
         }
+        try Self.check(amount: cost, tokens: usage.totalTokens, what: "charge")
+        let id = try Self.rowID(of: reservation)
+        let json = String(decoding: try StreamingJSONEncoder().encodeBytes(entry), as: UTF8.self)
+        let date = clock.wallNow()
+        let now = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let budgets = budgetCache
+        return try await writeImmediately { db in
+            let alerts = try Self.resolve(
+                id, of: reservation.request.runID, as: .settled(usage: usage, cost: cost, flag: nil), budgets: budgets,
+                at: date, db)
+            try Self.insert(entry, json: json, at: now, db)
+            return alerts
+        }
+    }
+
+    static func insert(_ entry: JournalEntry, json: String, at milliseconds: Int64, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO journal (run_id, step_key, entry, recorded_at_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT (run_id, step_key) DO UPDATE SET entry = excluded.entry,
+                    recorded_at_ms = excluded.recorded_at_ms
+                """
+        ).execute(arguments: [entry.runID.rawValue, entry.record.key, json, milliseconds])
     }
 
     public func entries(for runID: RunID) async throws -> [String: JournalEntry] {

@@ -97,6 +97,18 @@ public final class RunCapLedger: Ledger, Sendable {
         return alerts
     }
 
+    @discardableResult
+    public func settle(
+        _ reservation: Reservation, usage: TokenUsage, cost: Money, journaling entry: JournalEntry,
+        in journal: any Journal
+    ) async throws -> [BudgetAlert] {
+        let alerts = try await timed("settle") {
+            try await base.settle(reservation, usage: usage, cost: cost, journaling: entry, in: journal)
+        }
+        unhold(reservation.request, charged: cost, tokens: usage.totalTokens)
+        return alerts
+    }
+
     public func release(_ reservation: Reservation) async throws {
         try await timed("release") { try await base.release(reservation) }
         unhold(reservation.request)

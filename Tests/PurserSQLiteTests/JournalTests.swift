@@ -44,4 +44,41 @@ struct JournalTests {
             of: TokenUsage(inputTokens: 10, outputTokens: 20)))
         #expect(try await reopened.entries(for: RunID("run_other")).isEmpty)
     }
+
+    /// A step's charge and its journal entry are one transaction: both, or neither.
+    @Test func aStepIsChargedAndJournaledTogetherOrNotAtAll() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        let id = RunID("run_together")
+        let hold = try await ledger.reserve(request(run: id.rawValue, step: "draft", amount: 500))
+        let record = StepRecord(key: "draft", stepID: "draft", kind: .model, status: .succeeded, startedAt: Date())
+        let entry = JournalEntry(runID: id, record: record, output: ["text": "a draft", "toolCalls": []])
+        try await ledger.settle(
+            hold, usage: TokenUsage(inputTokens: 10, outputTokens: 20), cost: Money(micros: 120), journaling: entry,
+            in: ledger)
+        #expect(try await ledger.entries(for: id)["draft"] == entry)
+        #expect(try ledger.totalSettled() == Money(micros: 120))
+        #expect(try ledger.openReservations().isEmpty)
+
+        // Settling the same reservation again is refused, and its journal entry is not written.
+        var again = entry
+        again.record.key = "draft-again"
+        await #expect(throws: LedgerError.self) {
+            try await ledger.settle(
+                hold, usage: TokenUsage(inputTokens: 1), cost: Money(micros: 1), journaling: again, in: ledger)
+        }
+        #expect(try await ledger.entries(for: id).keys.sorted() == ["draft"])
+        #expect(try ledger.totalSettled() == Money(micros: 120))
+
+        // A journal elsewhere (not this file) gets its entry after the settle.
+        let other = InMemoryJournal()
+        let second = try await ledger.reserve(request(run: id.rawValue, step: "polish", amount: 500))
+        var polish = entry
+        polish.record.key = "polish"
+        try await ledger.settle(
+            second, usage: TokenUsage(inputTokens: 5), cost: Money(micros: 5), journaling: polish, in: other)
+        #expect(await other.entries(for: id).keys.sorted() == ["polish"])
+        #expect(try await ledger.entries(for: id).keys.sorted() == ["draft"])
+        #expect(try ledger.totalSettled() == Money(micros: 125))
+    }
 }

@@ -27,6 +27,15 @@ public protocol Ledger: Sendable {
     /// the charge raised (a soft threshold crossed).
     @discardableResult
     func settle(_ reservation: Reservation, usage: TokenUsage, cost: Money) async throws -> [BudgetAlert]
+    /// Settles a call whose answer finishes its step, and journals the step: as one write
+    /// where the ledger keeps `journal` too, so that no crash can leave the step charged but
+    /// not journaled (a resumed run would call it and charge it again). The default settles,
+    /// then records. When it throws, the reservation may or may not be settled.
+    @discardableResult
+    func settle(
+        _ reservation: Reservation, usage: TokenUsage, cost: Money, journaling entry: JournalEntry,
+        in journal: any Journal
+    ) async throws -> [BudgetAlert]
     /// Frees a reservation whose call charged nothing.
     func release(_ reservation: Reservation) async throws
 
@@ -39,6 +48,16 @@ public protocol Ledger: Sendable {
 }
 
 extension Ledger {
+    @discardableResult
+    public func settle(
+        _ reservation: Reservation, usage: TokenUsage, cost: Money, journaling entry: JournalEntry,
+        in journal: any Journal
+    ) async throws -> [BudgetAlert] {
+        let alerts = try await settle(reservation, usage: usage, cost: cost)
+        try await journal.record(entry)
+        return alerts
+    }
+
     public var enforcesCaps: Bool { false }
 }
 

@@ -5,7 +5,9 @@ import Foundation
 struct ModelCall {
     /// How one tier's turn ended.
     enum Outcome {
-        case answered(ModelResponse)
+        /// The step's answer, and its charge: left for the caller to post with the step's
+        /// journal entry (``Ledger/settle(_:usage:cost:journaling:in:)``).
+        case answered(ModelResponse, Charge)
         /// The tier failed after its retries; `fallBack` says whether another tier may help.
         case failed(PurserError, fallBack: Bool)
         /// The tier answered, but the answer failed the validator (or broke the output schema
@@ -203,10 +205,7 @@ struct ModelCall {
                     }
                     throw error
                 }
-                let callCost = tier.pricing.cost(of: response.usage)
-                let alerts = try await environment.ledger.settle(hold, usage: response.usage, cost: callCost)
-                settled = (response.usage, callCost)
-                for alert in alerts { await executor.state.emit(.budgetAlert(alert)) }
+                let charge = Charge(reservation: hold, usage: response.usage, cost: tier.pricing.cost(of: response.usage))
                 let seconds = (clock.monotonicNow() - callStart).seconds
                 environment.monitor.release(
                     route.index,
@@ -215,22 +214,35 @@ struct ModelCall {
                         seconds: seconds))
                 reportedToMonitor = true
                 usage += response.usage
-                cost += callCost
+                cost += charge.cost
                 usageIsEstimated = usageIsEstimated || response.usageIsEstimated
+                // An answer the step does not take is charged here, on its own; the one it
+                // takes is charged by the caller together with the step's journal entry.
+                var problem: String?
                 if response.toolCalls.isEmpty {
-                    let output = try RunExecutor.output(of: response, step: step, key: key)
-                    if let validator, let problem = validator.problem(with: output) {
-                        calls.append(
-                            CallAttempt(
-                                tierID: tier.id, outcome: .outputRejected, usage: response.usage, cost: callCost,
-                                latency: seconds))
-                        return .rejected(problem: "\(validator.name): \(problem)")
+                    do {
+                        let output = try RunExecutor.output(of: response, step: step, key: key)
+                        if let validator, let found = validator.problem(with: output) {
+                            problem = "\(validator.name): \(found)"
+                        }
+                    } catch {
+                        try await post(charge)
+                        settled = (charge.usage, charge.cost)
+                        throw error
                     }
+                }
+                if let problem {
+                    try await post(charge)
+                    calls.append(
+                        CallAttempt(
+                            tierID: tier.id, outcome: .outputRejected, usage: response.usage, cost: charge.cost,
+                            latency: seconds))
+                    return .rejected(problem: problem)
                 }
                 calls.append(
                     CallAttempt(
-                        tierID: tier.id, outcome: .succeeded, usage: response.usage, cost: callCost, latency: seconds))
-                return .answered(response)
+                        tierID: tier.id, outcome: .succeeded, usage: response.usage, cost: charge.cost, latency: seconds))
+                return .answered(response, charge)
             } catch let refusal as BudgetExceededError where !reportedToMonitor {
                 environment.monitor.release(route.index, outcome: .abandoned)
                 let status = try? await budgetStatuses().first { $0.budget.name == refusal.budget }
@@ -271,6 +283,12 @@ struct ModelCall {
         }
     }
 
+    /// Settles a charge on its own and tells the run of the alerts it raised.
+    func post(_ charge: Charge) async throws {
+        let alerts = try await executor.environment.ledger.settle(charge.reservation, usage: charge.usage, cost: charge.cost)
+        for alert in alerts { await executor.state.emit(.budgetAlert(alert)) }
+    }
+
     /// Parks the call until `refusal`'s budget can cover it again (finance raised the cap, or
     /// other calls released what they held), looking every ``RunOptions/budgetPollInterval``.
     /// Throws when the run is cancelled meanwhile.
@@ -298,6 +316,13 @@ struct ModelCall {
     }
 
     // MARK: Records
+
+    /// What an answered call owes: its reservation, and what to settle it at.
+    struct Charge {
+        var reservation: Reservation
+        var usage: TokenUsage
+        var cost: Money
+    }
 
     func reservation(tierID: String, amount: Money) -> ReservationRequest {
         ReservationRequest(

@@ -52,12 +52,20 @@ extension RunExecutor {
             let failure: PurserError
             let outcome = await call.attempt(on: route, validator: validator)
             switch outcome {
-            case .answered(let response):
+            case .answered(let response, let charge):
                 let finished = call.record(.succeeded, nil, decision: route.decision)
+                let entry = JournalEntry(runID: runID, record: finished, output: Self.encodeResponse(response))
                 do {
-                    try await environment.journal.record(
-                        JournalEntry(runID: runID, record: finished, output: Self.encodeResponse(response)))
+                    // One write where the ledger keeps the journal: a crash cannot leave the
+                    // step charged but unjournaled, to be called and charged again on resume.
+                    let alerts = try await environment.ledger.settle(
+                        charge.reservation, usage: charge.usage, cost: charge.cost, journaling: entry,
+                        in: environment.journal)
+                    for alert in alerts { await state.emit(.budgetAlert(alert)) }
                 } catch {
+                    // The charge stands whatever happened to the journal; settle it if the
+                    // failed write did not (a second settle of the same reservation is refused).
+                    try? await call.post(charge)
                     let failure = PurserError(.internal, "could not journal the answer: \(error)", stepKey: key)
                     await state.end(call.record(.failed, failure, decision: route.decision))
                     throw failure
