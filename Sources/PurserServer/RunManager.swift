@@ -253,11 +253,11 @@ public actor RunManager {
 
     /// Records a run's end (unless it was interrupted by a shutdown, to be resumed), wakes its
     /// waiters, and starts the next queued run.
+    ///
     /// `document` is the run's ``RunView`` as JSON, encoded once: the same bytes are recorded
-    /// and sent to every waiter.
-    /// The engine does not save the summary of a server's run (``RunOptions/savesFinalSummary``):
-    /// it is written here with the document, in one transaction. An interrupted run keeps its
-    /// `running` row until it resumes.
+    /// and sent to every waiter. The engine does not save the summary of a server's run
+    /// (``RunOptions/savesFinalSummary``): it is written here with the document, in one
+    /// transaction. An interrupted run keeps its `running` row until it resumes.
     private func finished(_ id: RunID, result: RunResult, document: Data? = nil) async {
         guard let run = live[id] else { return }
         let interrupted = drainCancelled.contains(id) && !userCancelled.contains(id)
