@@ -172,8 +172,7 @@ public actor Engine {
             admissionBudgets: admissionBudgets)
         let executor = RunExecutor(
             environment: environment, state: state, runID: runID, workflow: workflow.name, tags: options.tags,
-            options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate),
-            admissionBudgets: admissionBudgets)
+            options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate))
         let environment = environment
         let task = Task<RunResult, Never> {
             var result = await Self.perform(graph, input: input, executor: executor, environment: environment)

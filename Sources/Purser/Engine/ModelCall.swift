@@ -99,7 +99,7 @@ struct ModelCall {
             // Only `degrade` budgets steer routing; the others refuse at reservation and their
             // policy decides what happens.
             let statuses: [BudgetStatus]
-            if let admitted = executor.admissionBudgets?.take() { statuses = admitted } else { statuses = try await budgetStatuses() }
+            if let admitted = executor.state.admissionBudgets?.take() { statuses = admitted } else { statuses = try await budgetStatuses() }
             spendingLimit = statuses.filter { $0.budget.policy == .degrade }.compactMap(\.left).min()
         }
         let estimated = executor.expectedOutput.isEmpty ? nil : executor.expectedOutput[StepPath.of(key: key)]

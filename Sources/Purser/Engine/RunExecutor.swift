@@ -14,8 +14,6 @@ struct RunExecutor: Sendable {
     /// Expected output tokens per call of each model step, by step path, from the run's
     /// estimate; the router ranks tiers by cost at this size.
     let expectedOutput: [String: OutputExpectation]
-    /// The budgets read at admission, for the run's first routing decision.
-    var admissionBudgets: AdmissionBudgets? = nil
 
     /// A model step's output per call as the run's estimate expects it.
     struct OutputExpectation: Sendable {

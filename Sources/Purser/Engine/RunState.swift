@@ -15,8 +15,9 @@ actor RunState {
     private var plannedCalls = 0
     private var observations = RunObservations()
     private let events: AsyncStream<RunEvent>.Continuation
-    /// Dropped when the first step ends (see ``AdmissionBudgets``).
-    private let admissionBudgets: AdmissionBudgets?
+    /// The budgets read at admission, for the run's first routing decision; dropped when the
+    /// first step ends (see ``AdmissionBudgets``).
+    nonisolated let admissionBudgets: AdmissionBudgets?
 
     init(
         runID: RunID, workflow: String, limit: Int, events: AsyncStream<RunEvent>.Continuation,

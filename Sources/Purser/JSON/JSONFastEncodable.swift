@@ -73,10 +73,17 @@ struct JSONObjectWriter {
         if let value { try self.value(key, value) }
     }
 
-    /// An empty object member, `"key":{}`: how a case without values is encoded.
-    mutating func emptyObject(_ key: StaticString) {
+    /// A member whose value is an object `body` writes.
+    mutating func object(_ key: StaticString, _ body: (inout JSONObjectWriter) throws -> Void) rethrows {
         self.key(key)
-        sink.bytes.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+        var inner = JSONObjectWriter(sink)
+        try body(&inner)
+        inner.end()
+    }
+
+    /// `"key":{}`: how an enum case without values is encoded.
+    mutating func object(_ key: StaticString) {
+        object(key) { _ in }
     }
 
     func end() {
@@ -180,71 +187,49 @@ extension TierRejection.Facts: JSONFastEncodable {
     /// The common cases by hand, in the synthesized form (`{"case":{"label":value}}`); the
     /// rest (sets, nested states) through `Codable`.
     func writeJSON(to sink: JSONByteSink) throws {
+        switch self {
+        case .jurisdiction, .capability, .unhealthy, .other:
+            try sink.writeCodable(self)
+            return
+        default: break
+        }
         var outer = JSONObjectWriter(sink)
         switch self {
         case .latency(let predictedP95, let need):
-            outer.key("latency")
-            var inner = JSONObjectWriter(sink)
-            try inner.double("predictedP95", predictedP95)
-            inner.key("need")
-            try need.writeJSON(to: sink)
-            inner.end()
-        case .batchOnly(let need):
-            outer.key("batchOnly")
-            var inner = JSONObjectWriter(sink)
-            inner.key("need")
-            try need.writeJSON(to: sink)
-            inner.end()
+            try outer.object("latency") {
+                try $0.double("predictedP95", predictedP95)
+                try $0.value("need", need)
+            }
+        case .batchOnly(let need): try outer.object("batchOnly") { try $0.value("need", need) }
         case .depth(let tier, let needed):
-            outer.key("depth")
-            var inner = JSONObjectWriter(sink)
-            inner.string("tier", tier.rawValue)
-            inner.string("needed", needed.rawValue)
-            inner.end()
+            outer.object("depth") {
+                $0.string("tier", tier.rawValue)
+                $0.string("needed", needed.rawValue)
+            }
         case .context(let window, let needed):
-            outer.key("context")
-            var inner = JSONObjectWriter(sink)
-            inner.integer("window", window)
-            inner.integer("needed", needed)
-            inner.end()
+            outer.object("context") {
+                $0.integer("window", window)
+                $0.integer("needed", needed)
+            }
         case .maxOutput(let limit, let asked):
-            outer.key("maxOutput")
-            var inner = JSONObjectWriter(sink)
-            inner.integer("limit", limit)
-            inner.integer("asked", asked)
-            inner.end()
-        case .busy(let limit):
-            outer.key("busy")
-            var inner = JSONObjectWriter(sink)
-            inner.integer("limit", limit)
-            inner.end()
+            outer.object("maxOutput") {
+                $0.integer("limit", limit)
+                $0.integer("asked", asked)
+            }
+        case .busy(let limit): outer.object("busy") { $0.integer("limit", limit) }
         case .cost(let expected, let chosen):
-            outer.key("cost")
-            var inner = JSONObjectWriter(sink)
-            inner.money("expected", expected)
-            inner.money("chosen", chosen)
-            inner.end()
+            outer.object("cost") {
+                $0.money("expected", expected)
+                $0.money("chosen", chosen)
+            }
         case .overBudget(let worstCase, let limit):
-            outer.key("overBudget")
-            var inner = JSONObjectWriter(sink)
-            inner.money("worstCase", worstCase)
-            inner.money("limit", limit)
-            inner.end()
-        case .failed(let error):
-            outer.key("failed")
-            var inner = JSONObjectWriter(sink)
-            inner.string("error", error)
-            inner.end()
-        case .outputRejected(let problem):
-            outer.key("outputRejected")
-            var inner = JSONObjectWriter(sink)
-            inner.string("problem", problem)
-            inner.end()
-        case .jurisdiction, .capability, .unhealthy, .other:
-            // Not a fast path: undo the opening brace and let Codable write the whole value.
-            sink.bytes.removeLast()
-            try sink.writeCodable(self)
-            return
+            outer.object("overBudget") {
+                $0.money("worstCase", worstCase)
+                $0.money("limit", limit)
+            }
+        case .failed(let error): outer.object("failed") { $0.string("error", error) }
+        case .outputRejected(let problem): outer.object("outputRejected") { $0.string("problem", problem) }
+        case .jurisdiction, .capability, .unhealthy, .other: break  // written above
         }
         outer.end()
     }
@@ -254,14 +239,10 @@ extension LatencyNeed: JSONFastEncodable {
     func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         switch self {
-        case .interactive: object.emptyObject("interactive")
-        case .standard: object.emptyObject("standard")
-        case .batch: object.emptyObject("batch")
-        case .p95(let seconds):
-            object.key("p95")
-            var inner = JSONObjectWriter(sink)
-            try inner.double("seconds", seconds)
-            inner.end()
+        case .interactive: object.object("interactive")
+        case .standard: object.object("standard")
+        case .batch: object.object("batch")
+        case .p95(let seconds): try object.object("p95") { try $0.double("seconds", seconds) }
         }
         object.end()
     }
