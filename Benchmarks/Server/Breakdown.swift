@@ -49,9 +49,32 @@ enum Breakdown {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Operations a second with `tasks` loops running `body` for two seconds.
-    static func rate(_ tasks: Int, _ body: @escaping @Sendable () async throws -> Void) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(2)
+    /// A layer `--layer` runs alone: the engine in memory, or on the SQLite ledger with its
+    /// journal and run store.
+    enum Layer: String {
+        case engine
+        case engineSQLite = "engine-sqlite"
+    }
+
+    /// Runs a second of `layer` alone, with `tasks` loops running one-step runs for `seconds`.
+    static func rate(_ layer: Layer, _ tasks: Int, seconds: Double) async throws -> String {
+        let workflow = ExampleWorkflows.executiveBrief
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("purser-layer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let engine: Engine
+        switch layer {
+        case .engine: engine = Engine(providers: [SimulatedProvider(speed: .instant)])
+        case .engineSQLite:
+            let ledger = try SQLiteLedger(dataDirectory: directory.path)
+            engine = Engine(providers: [SimulatedProvider(speed: .instant)], ledger: ledger, journal: ledger, runStore: ledger)
+        }
+        let graph = try engine.compile(workflow)
+        return try await rate(tasks, seconds: seconds) { _ = try await engine.run(graph, input: workflow.exampleInput) }
+    }
+
+    /// Operations a second with `tasks` loops running `body` for `seconds`.
+    static func rate(_ tasks: Int, seconds: Double = 2, _ body: @escaping @Sendable () async throws -> Void) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(seconds)
         let start = ContinuousClock.now
         let done = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<tasks {

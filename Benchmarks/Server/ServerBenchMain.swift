@@ -8,6 +8,8 @@ import PurserSQLite
 import Workflows
 
 /// `swift run -c release purser-server-bench [--seconds S] [--clients 1,16,256] [--json]`
+/// (`--breakdown`: one request's time, layer by layer; `--layer engine|engine-sqlite`: one layer
+/// alone at each client count, to profile it)
 ///
 /// Trigger-and-wait runs over the Unix socket: each client sends `POST /v1/runs?wait=true` for
 /// the one-step `executive-brief` workflow, on the simulator at full speed, one request after
@@ -21,6 +23,7 @@ enum ServerBenchMain {
         var clientCounts = [1, 16, 256]
         var json = false
         var breakdown = false
+        var layer: Breakdown.Layer?
         var arguments = Array(CommandLine.arguments.dropFirst())
         while !arguments.isEmpty {
             let argument = arguments.removeFirst()
@@ -37,6 +40,10 @@ enum ServerBenchMain {
                 arguments.removeFirst()
             case "--json": json = true
             case "--breakdown": breakdown = true
+            case "--layer":
+                guard let value = arguments.first.flatMap(Breakdown.Layer.init(rawValue:)) else { usage() }
+                layer = value
+                arguments.removeFirst()
             default: usage()
             }
         }
@@ -44,6 +51,13 @@ enum ServerBenchMain {
             FileHandle.standardError.write(Data("warning: a debug build; run with -c release for real numbers\n".utf8))
         #endif
         do {
+            if let layer {
+                // One layer alone, under load, for a profiler to watch; no server is started.
+                for clients in clientCounts {
+                    print("\(layer.rawValue), \(clients) at once: \(try await Breakdown.rate(layer, clients, seconds: seconds))")
+                }
+                return
+            }
             let bench = try await ServerBench.start()
             if breakdown {
                 try await Breakdown.run(bench)
@@ -74,7 +88,7 @@ enum ServerBenchMain {
 
     static func usage() -> Never {
         FileHandle.standardError.write(
-            Data("usage: purser-server-bench [--seconds S] [--clients 1,16,256] [--json] [--breakdown]\n".utf8))
+            Data("usage: purser-server-bench [--seconds S] [--clients 1,16,256] [--json] [--breakdown] [--layer engine|engine-sqlite]\n".utf8))
         exit(64)
     }
 }

@@ -26,8 +26,9 @@ import Purser
 /// file, and never half a transaction). Open with ``Options/synchronous`` `.full` to fsync
 /// every commit and survive those too, at a lower rate of reservations per second.
 ///
-/// The log is copied back into the file by a ``BackgroundCheckpointer``, never by the writer's
-/// own commits.
+/// The log is copied back into the file by a ``BackgroundCheckpointer``, not by the writer's
+/// own commits; under continuous load the writer restarts the log about every 256 MiB, which
+/// holds its writes for one flush of the file (tens of milliseconds).
 ///
 /// ## Usage
 ///
@@ -45,6 +46,9 @@ public final class SQLiteLedger: Ledger, Sendable {
         public var synchronous: Synchronous
         /// How long a write waits for another process's write to finish before failing.
         public var busyTimeout: Duration
+        /// How long the write-ahead log may grow, in frames, before the writer restarts it
+        /// (see ``BackgroundCheckpointer``); tests make it small.
+        var logRestartFrames = BackgroundCheckpointer.restartFrames
 
         public init(synchronous: Synchronous = .normal, busyTimeout: Duration = .seconds(30)) {
             self.synchronous = synchronous
@@ -122,8 +126,11 @@ public final class SQLiteLedger: Ledger, Sendable {
             // The checkpointer below copies the log back instead, off the writer's path.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
-        checkpointer = try BackgroundCheckpointer(path: path, configuration: configuration)
-        batcher = WriteBatcher(pool: pool)
+        let batcher = WriteBatcher(pool: pool)
+        checkpointer = try BackgroundCheckpointer(
+            path: path, configuration: configuration, restartFrames: options.logRestartFrames
+        ) { batcher.restartLogAfterNextCommit() }
+        self.batcher = batcher
         self.path = path
         self.clock = clock
         self.process = process

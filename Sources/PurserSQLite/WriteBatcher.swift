@@ -33,6 +33,8 @@ final class WriteBatcher: Sendable {
 
     private let pool: DatabasePool
     private let state = Mutex(State())
+    /// Set by the checkpointer when the log has grown long; see ``restartLogAfterNextCommit()``.
+    private let logRestartWanted = Atomic<Bool>(false)
     private let drainer = DispatchQueue(label: "purser.ledger.group-commit")
 
     init(pool: DatabasePool) {
@@ -75,6 +77,15 @@ final class WriteBatcher: Sendable {
             // pool has only one thread per core for all the engine's work.
             if more { drainer.async { self.drain() } }
         }
+    }
+
+    /// Asks the writer to checkpoint the log once, right after its next commit, so that the
+    /// commit after it writes the log from its start again: under continuous writes nothing
+    /// else makes that happen (see ``BackgroundCheckpointer``). The background checkpointer
+    /// has copied nearly all of the log by then; what makes this take tens of milliseconds,
+    /// while writes wait, is the flush of the file at its end.
+    func restartLogAfterNextCommit() {
+        logRestartWanted.store(true, ordering: .relaxed)
     }
 
     /// Commits queued operations a batch at a time until none are left.
@@ -134,6 +145,10 @@ final class WriteBatcher: Sendable {
             return
         }
         for (operation, outcome) in zip(batch, outcomes) { operation.finish(outcome) }
+        if logRestartWanted.exchange(false, ordering: .relaxed) {
+            // A failure (a reader in the way) leaves the log as it is, to be asked again.
+            _ = try? pool.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        }
     }
 }
 

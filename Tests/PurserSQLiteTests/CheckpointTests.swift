@@ -1,5 +1,7 @@
 import Foundation
 import Purser
+import PurserTestKit
+import Synchronization
 import Testing
 
 @testable import PurserSQLite
@@ -31,4 +33,43 @@ struct CheckpointTests {
         #expect(Self.size(fixture.path) >= before + 300_000)
         #expect(try await fixture.ledger.list(limit: 1_000).count == 400)
     }
+
+    /// Under writes that never pause, the log would grow by every commit (a passive checkpoint
+    /// never finds it all copied); past its limit the writer restarts it.
+    @Test func theLogStaysBoundedUnderWritesThatNeverPause() async throws {
+        let directory = try TemporaryDirectory(prefix: "purser-wal")
+        let path = directory.url.appendingPathComponent("purser.db").path
+        var options = SQLiteLedger.Options()
+        options.logRestartFrames = 400
+        let ledger = try SQLiteLedger(path: path, clock: SystemClock(), options: options, process: .current)
+        let output = JSONValue.string(String(repeating: "ledger ", count: 150))
+        let largest = LargestSeen()
+        // Eight writers at once, so a commit is always waiting behind the one running.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for index in 0..<500 {
+                        let summary = RunSummary(
+                            id: RunID("run_\(writer)_\(index)"), workflow: "w", status: .succeeded, input: [:],
+                            tags: [:], startedAt: Date(), endedAt: Date(), totals: RunTotals(), output: output,
+                            error: nil)
+                        try await ledger.save(summary)
+                        let size = Self.size(path + "-wal")
+                        largest.value.withLock { $0 = max($0, size) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Never restarted, the log took all 4,000 runs: 25 MB, measured. Restarted once a
+        // checkpoint leaves more than 400 frames, it peaked at 4.9 MB (a checkpointer tick, and
+        // a restart that a reader put off, let it run past the limit).
+        #expect(largest.value.withLock { $0 } < 10_000_000)
+        #expect(try await ledger.list(limit: 5_000).count == 4_000)
+    }
+}
+
+/// The largest log size any writer saw.
+private final class LargestSeen: Sendable {
+    let value = Mutex(0)
 }
