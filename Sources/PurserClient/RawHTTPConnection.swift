@@ -95,7 +95,7 @@ public final class RawHTTPConnection {
         var headers: [(String, String)] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append((String(line[..<colon]), String(line[line.index(after: colon)...].trimmingOptionalWhitespace())))
         }
         var response = Response(status: status, headers: headers, body: [])
         if let length = response.header("Content-Length").flatMap(Int.init) {
@@ -106,7 +106,7 @@ public final class RawHTTPConnection {
             while true {
                 guard let lineEnd = try readUntil([13, 10]) else { throw Failure(description: "connection closed in a chunk") }
                 let sizeText = String(decoding: buffer[start..<lineEnd], as: UTF8.self).split(separator: ";")[0]
-                guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else {
+                guard let size = Int(sizeText.trimmingOptionalWhitespace(), radix: 16) else {
                     throw Failure(description: "bad chunk size '\(sizeText)'")
                 }
                 start = lineEnd + 2
@@ -174,5 +174,17 @@ public final class RawHTTPConnection {
 public enum UnixSocketProbe {
     public static func accepts(_ path: String) -> Bool {
         (try? RawHTTPConnection(socketPath: path, timeout: .seconds(1))) != nil
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs HTTP allows around a field's value or a chunk size.
+    /// (Foundation's `trimmingCharacters(in:)` took a sixth of the benchmark's load generator.)
+    func trimmingOptionalWhitespace() -> Substring {
+        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
     }
 }
