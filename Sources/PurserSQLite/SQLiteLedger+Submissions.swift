@@ -40,17 +40,24 @@ public struct RunPage: Sendable, Hashable {
 extension SQLiteLedger {
     /// Stores `submission` with a `queued` run summary, or, when a submission with the same
     /// idempotency key exists, stores nothing and returns that one. `created` says which.
-    public func accept(_ submission: Submission, queued summary: RunSummary) async throws -> (
-        submission: Submission, created: Bool
-    ) {
+    ///
+    /// With `readsBudgets`, a stored run also comes back with the budgets that apply to it, as
+    /// ``budgets(forRun:workflow:tags:)`` would return them, read in the same transaction: for
+    /// a run about to start (``RunOptions/budgets``), this read costs next to nothing on the
+    /// writer, where a reader connection's would refill a cache that every commit empties.
+    public func accept(_ submission: Submission, queued summary: RunSummary, readsBudgets: Bool = false) async throws
+        -> (submission: Submission, created: Bool, budgets: [BudgetStatus]?)
+    {
         let request = submission.request.compactJSON
         let runJSON = String(decoding: try StreamingJSONEncoder().encodeBytes(summary), as: UTF8.self)
-        let existing: String? = try await writeImmediately { db in
+        let now = clock.wallNow()
+        let budgetCache = budgetCache
+        let outcome: (existing: String?, budgets: [BudgetStatus]?) = try await writeImmediately { db in
             if let key = submission.idempotencyKey,
                 let id = try String.fetchOne(
                     db, sql: "SELECT id FROM submission WHERE idempotency_key = ?", arguments: [key])
             {
-                return id
+                return (id, nil)
             }
             try db.cachedStatement(
                 sql: """
@@ -62,13 +69,17 @@ extension SQLiteLedger {
                 StoredTime.milliseconds(submission.submittedAt),
             ])
             try Self.saveRun(summary, json: runJSON, in: db)
-            return nil
+            guard readsBudgets else { return (nil, nil) }
+            let applying = try budgetCache.budgets(db).filter {
+                $0.scope.applies(workflow: submission.workflow, tags: summary.tags)
+            }
+            return (nil, try Self.statuses(of: applying, runID: submission.id, at: now, db))
         }
-        guard let existing else { return (submission, true) }
+        guard let existing = outcome.existing else { return (submission, true, outcome.budgets) }
         guard let stored = try await self.submission(RunID(existing)) else {
             throw LedgerError("submission \(existing) vanished")
         }
-        return (stored, false)
+        return (stored, false, nil)
     }
 
     /// Records the end of an accepted run: `document`, the JSON the API answers for it, and,

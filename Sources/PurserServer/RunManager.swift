@@ -157,11 +157,13 @@ public actor RunManager {
         let queued = RunSummary(
             id: id, workflow: request.workflow, status: startsNow ? .running : .queued, input: request.input,
             tags: request.tags, startedAt: now, endedAt: nil, totals: RunTotals(), output: nil, error: nil)
-        let stored: (submission: Submission, created: Bool)
+        let stored: (submission: Submission, created: Bool, budgets: [BudgetStatus]?)
         if startsNow { startsPending += 1 }
         do {
             defer { if startsNow { startsPending -= 1 } }
-            stored = try await ledger.accept(submission, queued: queued)
+            // A run starting now is admitted on the budgets read as it is stored; one with a
+            // cap of its own reads them at its start, when the cap is in place.
+            stored = try await ledger.accept(submission, queued: queued, readsBudgets: startsNow && request.budget == nil)
         } catch {
             throw APIProblem(.internalServerError, code: "storage_failed", "could not store the run: \(error)")
         }
@@ -169,7 +171,8 @@ public actor RunManager {
         if let key = request.idempotencyKey { byKey[key] = id }
         metrics.accepted(workflow: request.workflow)
         return try await admit(
-            LiveRun(request: request, submission: submission, graph: graph, acceptedAsRunning: startsNow))
+            LiveRun(request: request, submission: submission, graph: graph, acceptedAsRunning: startsNow),
+            budgets: stored.budgets)
     }
 
     /// The run an idempotency key already started; a different request under the same key is
@@ -198,21 +201,23 @@ public actor RunManager {
             extra: ["runID": id.rawValue])
     }
 
-    /// Starts the run now if there is room, else queues it.
-    private func admit(_ run: LiveRun) async throws(APIProblem) -> Accepted {
+    /// Starts the run now if there is room, else queues it. `budgets` were read as it was
+    /// stored; they are used only if it starts now, not when it leaves the queue later.
+    private func admit(_ run: LiveRun, budgets: [BudgetStatus]? = nil) async throws(APIProblem) -> Accepted {
         let id = run.submission.id
         live[id] = run
         states[id] = LiveState()
         if running < limits.maxActive, !draining {
-            return try await start(run)
+            return try await start(run, budgets: budgets)
         }
         queue.append(id)
         let estimate = try? await engine.estimate(run.graph, input: run.request.input)
         return Accepted(id: id, status: .queued, estimate: estimate, created: true)
     }
 
-    /// Hands the run to the engine and follows it to its end.
-    private func start(_ run: LiveRun) async throws(APIProblem) -> Accepted {
+    /// Hands the run to the engine and follows it to its end; the engine admits it on `budgets`
+    /// if given (``RunOptions/budgets``), else on what it reads.
+    private func start(_ run: LiveRun, budgets: [BudgetStatus]? = nil) async throws(APIProblem) -> Accepted {
         let id = run.submission.id
         running += 1
         if let budget = run.request.budget {
@@ -225,7 +230,7 @@ public actor RunManager {
                 run.graph, input: run.request.input,
                 options: RunOptions(
                     runID: id, tags: run.request.tags, replaysJournal: run.resumed, savesFinalSummary: false,
-                    savesStartSummary: !run.acceptedAsRunning))
+                    savesStartSummary: !run.acceptedAsRunning, budgets: budgets))
         } catch {
             // Refused before anything ran: recorded as a failed run, so it is not resumed.
             let failed = RunResult(

@@ -70,6 +70,31 @@ struct EngineBudgetTests {
         #expect(ledger.reads.withLock { $0 } == 2)
     }
 
+    @Test func aRunGivenItsBudgetsIsAdmittedOnThemWithoutReadingTheLedger() async throws {
+        let reject = try Budget(scope: .global, period: .day, limit: Money(micros: 100_000), policy: .reject)
+        let ledger = CountingLedger(InMemoryLedger(budgets: [reject]))
+        let engine = Engine(
+            tiers: [cheap], providers: [ScriptedProvider(name: "api", fallback: Self.answer)], ledger: ledger)
+        let graph = try engine.compile(Workflow("one") { ModelStep("a", prompt: "x") })
+        let runID = RunID("run_given")
+        let fresh = BudgetStatus(budget: reject, periodKey: reject.period.key(at: Date(), runID: runID), spent: .zero, reserved: .zero,
+            spentTokens: 0, reservedTokens: 0)
+        let admitted = try await engine.run(graph, input: [:], options: RunOptions(runID: runID, budgets: [fresh]))
+        #expect(admitted.status == .succeeded)
+        // The given figures served admission and the first routing decision alike.
+        #expect(ledger.reads.withLock { $0 } == 0)
+        // And they are what admission judges by: figures saying the cap is spent refuse the run,
+        // though the ledger itself has room.
+        let spent = BudgetStatus(
+            budget: reject, periodKey: fresh.periodKey, spent: Money(micros: 100_000), reserved: .zero, spentTokens: 0,
+            reservedTokens: 0)
+        let refusal = await #expect(throws: PurserError.self) {
+            _ = try await engine.start(graph, input: [:], options: RunOptions(runID: RunID("run_refused"), budgets: [spent]))
+        }
+        #expect(refusal?.code == .budgetExceeded)
+        #expect(ledger.reads.withLock { $0 } == 0)
+    }
+
     /// Waits as long as it is told, on the real clock.
     struct SleepTool: Tool {
         var name: String { "sleep" }

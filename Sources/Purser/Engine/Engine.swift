@@ -161,7 +161,7 @@ public actor Engine {
 
         var admissionBudgets: AdmissionBudgets?
         if environment.ledger.enforcesCaps {
-            let admitted = try await admit(graph, input: input, runID: runID, tags: options.tags, estimate: estimate)
+            let admitted = try await admit(graph, input: input, runID: runID, options: options, estimate: estimate)
             estimate = admitted.estimate
             admissionBudgets = admitted.budgets
         }
@@ -186,13 +186,18 @@ public actor Engine {
 
     /// Checks a run against every `reject` budget that applies before it starts: its
     /// estimated cost and tokens (the p95, or the worst case where the budget says so) must fit
-    /// what the budget's period has left. Returns the estimate it used, and the budgets it read.
+    /// what the budget's period has left. Returns the estimate it used, and the budgets it read
+    /// (or was given, ``RunOptions/budgets``).
     private nonisolated func admit(
-        _ graph: WorkflowGraph, input: JSONValue, runID: RunID, tags: [String: String], estimate: RunEstimate?
+        _ graph: WorkflowGraph, input: JSONValue, runID: RunID, options: RunOptions, estimate: RunEstimate?
     ) async throws(PurserError) -> (estimate: RunEstimate?, budgets: AdmissionBudgets) {
         let statuses: [BudgetStatus]
         do {
-            statuses = try await environment.ledger.budgets(forRun: runID, workflow: graph.name, tags: tags)
+            if let given = options.budgets {
+                statuses = given
+            } else {
+                statuses = try await environment.ledger.budgets(forRun: runID, workflow: graph.name, tags: options.tags)
+            }
         } catch {
             throw PurserError(.internal, "could not read the budgets: \(error)")
         }

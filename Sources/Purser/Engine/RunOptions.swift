@@ -26,12 +26,18 @@ public struct RunOptions: Sendable, Hashable {
     /// already stored it as running (the server, when it accepts a run it starts at once)
     /// turns it off and saves a write per run.
     public var savesStartSummary: Bool
+    /// The budgets that apply to the run, as the caller read them just before starting it;
+    /// admission checks these instead of reading the ledger. A caller whose own write at the
+    /// start reads them anyway (the server, in the transaction that stores the run, where the
+    /// writer's cache makes the read nearly free) saves a read per run on a separate connection.
+    /// They must be every budget ``Ledger/budgets(forRun:workflow:tags:)`` would return.
+    public var budgets: [BudgetStatus]?
 
     public init(
         runID: RunID? = nil, tags: [String: String] = [:], maxConcurrency: Int = 16,
         stepTimeout: Duration? = .seconds(120), retry: RetryPolicy = .default, estimate: Bool = true,
         budgetPollInterval: Duration = .seconds(1), replaysJournal: Bool = true, savesFinalSummary: Bool = true,
-        savesStartSummary: Bool = true
+        savesStartSummary: Bool = true, budgets: [BudgetStatus]? = nil
     ) {
         self.runID = runID
         self.tags = tags
@@ -43,5 +49,6 @@ public struct RunOptions: Sendable, Hashable {
         self.replaysJournal = replaysJournal
         self.savesFinalSummary = savesFinalSummary
         self.savesStartSummary = savesStartSummary
+        self.budgets = budgets
     }
 }
