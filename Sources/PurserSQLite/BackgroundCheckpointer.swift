@@ -55,9 +55,13 @@ final class BackgroundCheckpointer: Sendable {
 
     /// A passive checkpoint; the log's length in frames.
     private static func checkpoint(_ connection: DatabaseQueue) throws -> Int {
-        try connection.writeWithoutTransaction { db in
-            try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").map { row -> Int in row[1] } ?? 0
-        }
+        try connection.writeWithoutTransaction(passiveCheckpoint)
+    }
+
+    /// Copies what it can of the log into the file without taking the write lock; the log's
+    /// length in frames. The writer runs it too, between two commits, to restart the log.
+    static func passiveCheckpoint(_ db: Database) throws -> Int {
+        try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").map { row -> Int in row[1] } ?? 0
     }
 
     deinit {

@@ -15,8 +15,7 @@ extension SQLiteLedger {
         let budgets = budgetCache
         let outcome = try await writeImmediately { db -> ReserveOutcome in
             let statuses = try Self.statuses(
-                of: budgets.budgets(db).filter { $0.scope.applies(workflow: request.workflow, tags: request.tags) },
-                runID: request.runID, at: now, db)
+                applyingTo: request.workflow, tags: request.tags, runID: request.runID, budgets: budgets, at: now, db)
             // The budget that refuses is the one with the least left, so the error names the tightest.
             let refusing = statuses.filter { !$0.fits(amount: request.amount, tokens: request.tokens) }
                 .min { ($0.left ?? .zero, $0.budget.name) < ($1.left ?? .zero, $1.budget.name) }
@@ -82,9 +81,7 @@ extension SQLiteLedger {
         let now = clock.wallNow()
         let budgets = budgetCache
         return try await pool.read { db in
-            try Self.statuses(
-                of: budgets.budgets(db).filter { $0.scope.applies(workflow: workflow, tags: tags) }, runID: runID,
-                at: now, db)
+            try Self.statuses(applyingTo: workflow, tags: tags, runID: runID, budgets: budgets, at: now, db)
         }
     }
 
@@ -99,6 +96,17 @@ extension SQLiteLedger {
     enum Resolution {
         case settled(usage: TokenUsage, cost: Money, flag: String?)
         case released
+    }
+
+    /// The budgets that apply to a run of `workflow` with `tags`, each with its current period's
+    /// figures: what admission, reservation and acceptance all read.
+    static func statuses(
+        applyingTo workflow: String, tags: [String: String], runID: RunID, budgets: BudgetCache, at date: Date,
+        _ db: Database
+    ) throws -> [BudgetStatus] {
+        try statuses(
+            of: budgets.budgets(db).filter { $0.scope.applies(workflow: workflow, tags: tags) }, runID: runID, at: date,
+            db)
     }
 
     static func statuses(of budgets: [Budget], runID: RunID, at date: Date, _ db: Database) throws -> [BudgetStatus] {

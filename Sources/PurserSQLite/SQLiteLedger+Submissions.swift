@@ -70,10 +70,10 @@ extension SQLiteLedger {
             ])
             try Self.saveRun(summary, json: runJSON, in: db)
             guard readsBudgets else { return (nil, nil) }
-            let applying = try budgetCache.budgets(db).filter {
-                $0.scope.applies(workflow: submission.workflow, tags: summary.tags)
-            }
-            return (nil, try Self.statuses(of: applying, runID: submission.id, at: now, db))
+            let budgets = try Self.statuses(
+                applyingTo: submission.workflow, tags: summary.tags, runID: submission.id, budgets: budgetCache,
+                at: now, db)
+            return (nil, budgets)
         }
         guard let existing = outcome.existing else { return (submission, true, outcome.budgets) }
         guard let stored = try await self.submission(RunID(existing)) else {

@@ -147,7 +147,7 @@ final class WriteBatcher: Sendable {
         for (operation, outcome) in zip(batch, outcomes) { operation.finish(outcome) }
         if logRestartWanted.exchange(false, ordering: .relaxed) {
             // A failure (a reader in the way) leaves the log as it is, to be asked again.
-            _ = try? pool.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            _ = try? pool.writeWithoutTransaction(BackgroundCheckpointer.passiveCheckpoint)
         }
     }
 }
