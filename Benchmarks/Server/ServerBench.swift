@@ -17,16 +17,30 @@ struct ServerBench {
         var seconds: Double
         var p50: Duration
         var p99: Duration
+        /// CPU time the whole process used while the clients ran, and the part the client
+        /// threads used themselves: the rest is the server's.
+        var processCPU: Duration
+        var clientCPU: Duration
 
         var runsPerSecond: Double { Double(runs) / seconds }
+        /// The server's CPU time per run, in microseconds. Throughput moves with the machine's
+        /// load (this one's shared cores gave the same build 1,100 and 1,500 runs/s an hour
+        /// apart); the work a run costs moves far less, so changes are compared on this.
+        var serverMicrosPerRun: Int { Self.microsPerRun(processCPU - clientCPU, runs) }
+        var clientMicrosPerRun: Int { Self.microsPerRun(clientCPU, runs) }
 
         var line: String {
             let rate = String(format: "%8.0f", runsPerSecond)
-            return "\(String(clients).leftPadded(4)) clients: \(rate) runs/s   p50 \(Self.ms(p50)) ms   p99 \(Self.ms(p99)) ms   (\(runs) runs, \(failures) failed)"
+            return "\(String(clients).leftPadded(4)) clients: \(rate) runs/s   p50 \(Self.ms(p50)) ms   p99 \(Self.ms(p99)) ms   "
+                + "CPU/run: server \(serverMicrosPerRun) µs, client \(clientMicrosPerRun) µs   (\(runs) runs, \(failures) failed)"
         }
 
         var json: String {
-            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99))}"#
+            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun)}"#
+        }
+
+        static func microsPerRun(_ cpu: Duration, _ runs: Int) -> Int {
+            runs == 0 ? 0 : Int((cpu / runs).seconds * 1e6)
         }
 
         static func ms(_ duration: Duration) -> String {
@@ -81,12 +95,14 @@ struct ServerBench {
         try Self.check(try RawHTTPConnection(socketPath: socketPath).roundTrip(request))
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
-        let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int).self) { group in
+        let cpuBefore = CPUTime.process()
+        let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int, Duration).self) { group in
             for _ in 0..<clients {
                 group.addTask {
                     try await withCheckedThrowingContinuation { continuation in
                         Thread {
                             do {
+                                let cpuStart = CPUTime.thread()
                                 let connection = try RawHTTPConnection(socketPath: socketPath)
                                 var latencies: [Duration] = []
                                 var failures = 0
@@ -96,7 +112,7 @@ struct ServerBench {
                                     latencies.append(.now - start)
                                     if response.status != 200 || !response.body.reportsSuccess { failures += 1 }
                                 }
-                                continuation.resume(returning: (latencies, failures))
+                                continuation.resume(returning: (latencies, failures, CPUTime.thread() - cpuStart))
                             } catch {
                                 continuation.resume(throwing: error)
                             }
@@ -106,13 +122,16 @@ struct ServerBench {
             }
             var all: [Duration] = []
             var failures = 0
-            for try await (mine, failed) in group {
+            var clientCPU = Duration.zero
+            for try await (mine, failed, cpu) in group {
                 all.append(contentsOf: mine)
                 failures += failed
+                clientCPU += cpu
             }
-            return (all, failures)
+            return (all, failures, clientCPU)
         }
         let elapsed = ContinuousClock.now - started
+        let processCPU = CPUTime.process() - cpuBefore
         let sorted = outcomes.0.sorted()
         func quantile(_ q: Double) -> Duration {
             sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
@@ -120,7 +139,7 @@ struct ServerBench {
         return Result(
             clients: clients, runs: sorted.count, failures: outcomes.1,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            p50: quantile(0.5), p99: quantile(0.99))
+            p50: quantile(0.5), p99: quantile(0.99), processCPU: processCPU, clientCPU: outcomes.2)
     }
 
     /// Confirms on one whole answer that the quick success check reads it as a parser does.

@@ -85,6 +85,22 @@ struct StreamingJSONEncoderTests {
         #expect(try JSONDecoder().decode(Everything.self, from: data) == value)
     }
 
+    /// Amounts are written digit by digit, not through `Money.description`; the text must be
+    /// the same, trailing zeros, signs and the largest amounts included.
+    @Test func amountsAreWrittenAsTheirDescription() throws {
+        var amounts: [Money] = [
+            .zero, Money(micros: 1), Money(micros: 15), Money(micros: 10), Money(micros: 100_000), Money(micros: 500_000),
+            Money(micros: 1_000_000), Money(micros: 1_230_000), Money(micros: 1_234_567), Money(micros: -1),
+            Money(micros: -3_500_000), Money(micros: 999_999), Money(micros: Int64.max), Money(micros: Int64.min + 1),
+        ]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 { amounts.append(Money(micros: Int64.random(in: -10_000_000_000...10_000_000_000, using: &random))) }
+        let written = try JSONDecoder().decode([String].self, from: StreamingJSONEncoder().encode(amounts))
+        let wrong = zip(amounts, written).filter { $0.0.description != $0.1 }.prefix(5).map { "\($0.0.micros): \($0.1)" }
+        #expect(written.count == amounts.count)
+        #expect(wrong.isEmpty, "written differently from their description (micros: text): \(wrong)")
+    }
+
     @Test func datesInISO8601MatchFoundation() throws {
         let dates = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29

@@ -60,7 +60,8 @@ struct JSONObjectWriter {
     }
 
     mutating func money(_ key: StaticString, _ value: Money) {
-        string(key, value.description)
+        self.key(key)
+        sink.writeMoney(value)
     }
 
     /// Any other value, through the encoder's general path (which takes fast paths again inside).

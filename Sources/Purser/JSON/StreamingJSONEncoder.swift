@@ -144,12 +144,79 @@ final class JSONByteSink {
     func writeDate(_ date: Date) throws {
         switch dateStrategy {
         case .deferredToDate: try writeFloatingPoint(date.timeIntervalSinceReferenceDate)
-        case .iso8601: writeString(Self.iso8601(date))
+        case .iso8601: writeISO8601(date)
         }
+    }
+
+    /// `Money.description`, quoted (`"0.000015"`, `"-3.50"`), written digit by digit: a run's
+    /// records hold a few dozen amounts, and building each as a `String` first (divisions,
+    /// padding, trimming) cost more than all their other bytes.
+    func writeMoney(_ money: Money) {
+        let magnitude = money.micros.magnitude
+        let perUnit = UInt64(Money.microsPerUnit)
+        bytes.append(UInt8(ascii: "\""))
+        if money.micros < 0 { bytes.append(UInt8(ascii: "-")) }
+        writeInteger(magnitude / perUnit)
+        bytes.append(UInt8(ascii: "."))
+        // Six decimal places, trailing zeros dropped down to two.
+        var fraction = magnitude % perUnit
+        var places = 6
+        while places > 2, fraction % 10 == 0 {
+            fraction /= 10
+            places -= 1
+        }
+        writeDigits(fraction, width: places)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `value` in decimal, zero-padded on the left to `width` digits (more if it needs them).
+    func writeDigits(_ value: UInt64, width: Int) {
+        var power: UInt64 = 1
+        var digits = 1
+        while digits < width || (power <= value / 10) {
+            power *= 10
+            digits += 1
+        }
+        var rest = value
+        while power > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / power))
+            rest %= power
+            power /= 10
+        }
+    }
+
+    /// `"yyyy-MM-ddTHH:mm:ssZ"`, as ``iso8601(_:)`` spells it, written without building the text.
+    func writeISO8601(_ date: Date) {
+        let time = Self.civilTime(date)
+        guard time.year >= 0 else { return writeString(Self.iso8601(date)) }
+        bytes.append(UInt8(ascii: "\""))
+        writeDigits(UInt64(time.year), width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        writeDigits(UInt64(time.month), width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        writeDigits(UInt64(time.day), width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        writeDigits(UInt64(time.secondOfDay / 3600), width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        writeDigits(UInt64(time.secondOfDay / 60 % 60), width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        writeDigits(UInt64(time.secondOfDay % 60), width: 2)
+        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
     }
 
     /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, as `ISO8601DateFormatter`'s default writes it.
     static func iso8601(_ date: Date) -> String {
+        let time = civilTime(date)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(time.year, 4))-\(pad(time.month, 2))-\(pad(time.day, 2))T\(pad(time.secondOfDay / 3600, 2)):"
+            + "\(pad(time.secondOfDay / 60 % 60, 2)):\(pad(time.secondOfDay % 60, 2))Z"
+    }
+
+    /// The UTC calendar date and second of the day of `date`, to the whole second below.
+    private static func civilTime(_ date: Date) -> (year: Int64, month: Int64, day: Int64, secondOfDay: Int64) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
@@ -163,12 +230,7 @@ final class JSONByteSink {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        return (year, month, day, secondOfDay)
     }
 
     /// Writes any value: the types JSON writes directly, the Foundation types `JSONEncoder`
@@ -193,7 +255,7 @@ final class JSONByteSink {
         } else if T.self == Decimal.self {
             bytes.append(contentsOf: (value as! Decimal).description.utf8)
         } else if T.self == Money.self {
-            writeString((value as! Money).description)
+            writeMoney(value as! Money)
         } else if T.self == RunID.self {
             writeString((value as! RunID).rawValue)
         } else if fastPaths, let fast = value as? any JSONFastEncodable {
