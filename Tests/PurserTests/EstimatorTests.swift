@@ -173,7 +173,10 @@ struct EstimatorTests {
         #expect(one.cost.expected <= one.cost.worst && one.cost.p50 <= one.cost.p95 && one.cost.p95 <= one.cost.worst)
     }
 
-    @Test func aOneRowPlansTotalsAreItsRowsWhetherReusedOrComputed() throws {
+    /// One-step shortcuts (a one-call plan drawn without walking it, a one-row plan's totals
+    /// reused from its row) must give exactly the general path's estimate: from the prior
+    /// alone, and with history, whose draws take two random numbers instead of one.
+    @Test func aOneStepPlansShortcutsGiveTheGeneralPathsEstimate() throws {
         let workflows = [
             Workflow("one") { ModelStep("a", prompt: "Say {{input.x}}").needs(reasoning: .medium).maxOutputTokens(900) },
             Workflow("each") {
@@ -181,16 +184,29 @@ struct EstimatorTests {
             },
         ]
         let input: JSONValue = ["x": "hello", "items": ["a", "bb", "ccc"]]
-        for workflow in workflows {
-            let graph = try WorkflowGraph(compiling: workflow)
-            var computed = Estimator(router: Router(tiers: [tier]), seed: 11)
-            computed.reusesSingleRowTotals = false
-            let general = try computed.estimate(graph, input: input, history: LearnedHistory())
-            let reused = try Estimator(router: Router(tiers: [tier]), seed: 11).estimate(
-                graph, input: input, history: LearnedHistory())
-            #expect(general.steps.count == 1)
-            #expect(reused == general)
+        var learned = LearnedHistory()
+        for value in [12, 40, 75, 310, 88, 5, 640, 52] {
+            learned.outputTokens[LearnedHistory.key("one", "a", tier: tier.id), default: ObservationWindow()].add(value)
+            learned.reasoningTokens[LearnedHistory.key("one", "a", tier: tier.id), default: ObservationWindow()].add(value * 2)
         }
+        for workflow in workflows {
+            for history in [LearnedHistory(), learned] {
+                let graph = try WorkflowGraph(compiling: workflow)
+                var general = Estimator(router: Router(tiers: [tier]), seed: 11)
+                general.takesOneStepShortcuts = false
+                let walked = try general.estimate(graph, input: input, history: history)
+                let shortcut = try Estimator(router: Router(tiers: [tier]), seed: 11).estimate(
+                    graph, input: input, history: history)
+                #expect(walked.steps.count == 1)
+                #expect(shortcut == walked)
+            }
+        }
+        // The history was read: it moved the one-call estimate.
+        let graph = try WorkflowGraph(compiling: workflows[0])
+        let estimator = Estimator(router: Router(tiers: [tier]), seed: 11)
+        #expect(
+            try estimator.estimate(graph, input: input, history: learned)
+                != estimator.estimate(graph, input: input, history: LearnedHistory()))
     }
 
     @Test func estimatesUseTheTierTheRouterWouldChoose() throws {

@@ -180,4 +180,14 @@ struct EstimationPlan {
     var root: Node
     var rows: [Row]
     var slotCount: Int
+
+    /// The plan's only step, when it is one model call on a prompt that quotes no earlier
+    /// output (a one-step workflow): a sample of it is one draw, with nothing to walk.
+    var soleCall: Model? {
+        guard rows.count == 1 else { return nil }
+        var node = root
+        while case .sequence(let children) = node, children.count == 1 { node = children[0] }
+        guard case .model(let model) = node, model.input.refs.isEmpty, model.input.partials.isEmpty else { return nil }
+        return model
+    }
 }

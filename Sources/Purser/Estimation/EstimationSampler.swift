@@ -119,6 +119,20 @@ struct EstimationSampler {
         return total
     }
 
+    /// One random call of `model` on `input` tokens: its visible output, its reasoning, and
+    /// what it costs. The estimator's one-call shortcut draws with this too, so that both
+    /// consume the generator identically and agree to the token.
+    static func draw(_ model: Plan.Model, input: Int, random: inout SplitMix64) -> (
+        visible: Int, reasoning: Int, cost: Money
+    ) {
+        let thought = min(model.reasoning.sample(&random), model.maxOutputTokens - 1)
+        let reasoning = max(thought, 0)
+        let visible = max(1, min(model.visible.sample(&random), model.maxOutputTokens - reasoning))
+        let cost = model.pricing.cost(
+            of: TokenUsage(inputTokens: input, outputTokens: visible + reasoning, reasoningTokens: reasoning))
+        return (visible, reasoning, cost)
+    }
+
     /// One model call; returns its visible output.
     private mutating func call(_ model: Plan.Model, input: Int) -> Int {
         let visible: Int
@@ -130,11 +144,7 @@ struct EstimationSampler {
             cost = model.pricing.worstCaseCost(inputTokens: input, maxOutputTokens: model.maxOutputTokens)
             rowOutput[model.row] += model.maxOutputTokens
         } else {
-            let thought = min(model.reasoning.sample(&random), model.maxOutputTokens - 1)
-            reasoning = max(thought, 0)
-            visible = max(1, min(model.visible.sample(&random), model.maxOutputTokens - reasoning))
-            cost = model.pricing.cost(
-                of: TokenUsage(inputTokens: input, outputTokens: visible + reasoning, reasoningTokens: reasoning))
+            (visible, reasoning, cost) = Self.draw(model, input: input, random: &random)
             rowOutput[model.row] += visible + reasoning
         }
         rowInput[model.row] += input

@@ -15,9 +15,10 @@ public struct Estimator: Sendable {
     /// Monte Carlo samples; more is smoother and slower (500 takes about a millisecond for 50 steps).
     public var samples: Int
     public var seed: UInt64
-    /// Whether a one-row plan's totals reuse its row's statistics; off only in the test that
-    /// checks the two agree.
-    var reusesSingleRowTotals = true
+    /// Whether a one-row plan's totals reuse its row's statistics, and a one-call plan is
+    /// sampled by drawing its call alone instead of walking the plan; off only in the test that
+    /// checks both agree with the general path.
+    var takesOneStepShortcuts = true
 
     public static let defaultSeed: UInt64 = 0x5075_7273_6572_2026
 
@@ -42,69 +43,41 @@ public struct Estimator: Sendable {
         let plan = EstimationPlan(root: root, rows: builder.rows, slotCount: builder.slotCount)
         let rowCount = plan.rows.count
 
-        var sampler = EstimationSampler(plan: plan, random: SplitMix64(seed: seed), worst: false)
-        // One flat buffer per quantity, row-major (row × samples), filled in place.
-        let count = samples
-        var rowInput = [Int](repeating: 0, count: rowCount * count)
-        var rowOutput = rowInput
-        var rowReasoning = rowInput
-        var rowCalls = rowInput
-        var rowCost = [Int64](repeating: 0, count: rowCount * count)
-        var totalInput = [Int](repeating: 0, count: count)
-        var totalOutput = totalInput
-        var totalReasoning = totalInput
-        var totalCost = [Int64](repeating: 0, count: count)
-        for sample in 0..<count {
-            sampler.reset()
-            sampler.run(plan.root)
-            var input = 0
-            var output = 0
-            var reasoning = 0
-            for row in 0..<rowCount {
-                let index = row * count + sample
-                rowInput[index] = sampler.rowInput[row]
-                rowOutput[index] = sampler.rowOutput[row]
-                rowReasoning[index] = sampler.rowReasoning[row]
-                rowCalls[index] = sampler.rowCalls[row]
-                rowCost[index] = sampler.rowCost[row]
-                input += sampler.rowInput[row]
-                output += sampler.rowOutput[row]
-                reasoning += sampler.rowReasoning[row]
-            }
-            totalInput[sample] = input
-            totalOutput[sample] = output
-            totalReasoning[sample] = reasoning
-            totalCost[sample] = sampler.totalCost
+        var sampled = EstimationSamples(rows: rowCount, samples: samples)
+        if takesOneStepShortcuts, let call = plan.soleCall {
+            sampled.draw(call, seed: seed)
+        } else {
+            sampled.walk(plan, seed: seed)
         }
 
         var worst = EstimationSampler(plan: plan, random: SplitMix64(seed: seed), worst: true)
         worst.run(plan.root)
 
         let steps = plan.rows.indices.map { row in
-            let span = row * count..<(row + 1) * count
+            let span = sampled.span(of: row)
             return StepEstimate(
                 path: plan.rows[row].path, kind: plan.rows[row].kind, tierID: plan.rows[row].tierID,
-                calls: Self.stats(rowCalls[span], worst: worst.rowCalls[row]),
-                inputTokens: Self.stats(rowInput[span], worst: worst.rowInput[row]),
-                outputTokens: Self.stats(rowOutput[span], worst: worst.rowOutput[row]),
-                reasoningTokens: Self.stats(rowReasoning[span], worst: worst.rowReasoning[row]),
-                cost: Self.money(rowCost[span], worst: worst.rowCost[row]),
+                calls: Self.stats(sampled.rowCalls[span], worst: worst.rowCalls[row]),
+                inputTokens: Self.stats(sampled.rowInput[span], worst: worst.rowInput[row]),
+                outputTokens: Self.stats(sampled.rowOutput[span], worst: worst.rowOutput[row]),
+                reasoningTokens: Self.stats(sampled.rowReasoning[span], worst: worst.rowReasoning[row]),
+                cost: Self.money(sampled.rowCost[span], worst: worst.rowCost[row]),
                 confidence: plan.rows[row].confidence, outputTokensPerCallP95: plan.rows[row].outputP95PerCall)
         }
-        let totalTokens = zip(totalInput, totalOutput).map { $0 + $1 }
+        let totalTokens = zip(sampled.totalInput, sampled.totalOutput).map { $0 + $1 }
         let worstInput = worst.rowInput.reduce(0, +)
         let worstOutput = worst.rowOutput.reduce(0, +)
         // With one row the run's totals are that row's, sample by sample (every cost is added
         // to both): its statistics are reused rather than selected again.
-        let single = reusesSingleRowTotals && steps.count == 1 ? steps[0] : nil
+        let single = takesOneStepShortcuts && steps.count == 1 ? steps[0] : nil
         return RunEstimate(
             workflow: graph.name, samples: samples, seed: seed, steps: steps,
-            inputTokens: single?.inputTokens ?? Self.stats(totalInput[...], worst: worstInput),
-            outputTokens: single?.outputTokens ?? Self.stats(totalOutput[...], worst: worstOutput),
+            inputTokens: single?.inputTokens ?? Self.stats(sampled.totalInput[...], worst: worstInput),
+            outputTokens: single?.outputTokens ?? Self.stats(sampled.totalOutput[...], worst: worstOutput),
             reasoningTokens: single?.reasoningTokens
-                ?? Self.stats(totalReasoning[...], worst: worst.rowReasoning.reduce(0, +)),
+                ?? Self.stats(sampled.totalReasoning[...], worst: worst.rowReasoning.reduce(0, +)),
             totalTokens: Self.stats(totalTokens[...], worst: worstInput + worstOutput),
-            cost: single?.cost ?? Self.money(totalCost[...], worst: worst.totalCost),
+            cost: single?.cost ?? Self.money(sampled.totalCost[...], worst: worst.totalCost),
             confidence: min(steps.map(\.confidence).min() ?? .learned, builder.shapeConfidence))
     }
 
