@@ -58,7 +58,7 @@ public actor Engine {
     public nonisolated func estimate(_ graph: WorkflowGraph, input: JSONValue, samples: Int? = nil, seed: UInt64 = Estimator.defaultSeed)
         async throws(PurserError) -> RunEstimate
     {
-        let history = await environment.history.snapshot
+        let history = await environment.history.estimationSnapshot
         return try estimator(samples: samples ?? Self.admissionSamples(graph), seed: seed)
             .estimate(graph, input: input, history: history)
     }

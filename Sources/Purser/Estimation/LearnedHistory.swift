@@ -67,8 +67,10 @@ public struct LearnedHistory: Sendable, Hashable, Codable {
                     p50Cost: estimate.cost.p50, p95Cost: estimate.cost.p95, worstCaseCost: estimate.cost.worst,
                     actualCost: result.totals.cost, expectedTokens: estimate.totalTokens.expected,
                     actualTokens: result.totals.usage.totalTokens))
-            let forWorkflow = calibration.lazy.filter { $0.workflow == workflow }.count
-            if forWorkflow > Self.calibrationLimit,
+            // Counting this workflow's records means reading them all: done only when there
+            // are more records than one workflow may keep.
+            if calibration.count > Self.calibrationLimit,
+                calibration.lazy.filter({ $0.workflow == workflow }).count > Self.calibrationLimit,
                 let oldest = calibration.firstIndex(where: { $0.workflow == workflow })
             {
                 calibration.remove(at: oldest)
@@ -91,6 +93,15 @@ public actor EstimateHistory {
     public private(set) var lessons = 0
 
     public var snapshot: LearnedHistory { history }
+
+    /// What an estimate reads: the history without its calibration records. An estimate never
+    /// reads them, and a snapshot that shared them would make the next run's ``learn(from:)``
+    /// copy every record (up to a thousand per workflow) before adding its own.
+    var estimationSnapshot: LearnedHistory {
+        var copy = history
+        copy.calibration = []
+        return copy
+    }
 
     /// The history with ``lessons`` at the same moment.
     public var countedSnapshot: (history: LearnedHistory, lessons: Int) { (history, lessons) }
