@@ -67,15 +67,23 @@ public struct LearnedHistory: Sendable, Hashable, Codable {
                     p50Cost: estimate.cost.p50, p95Cost: estimate.cost.p95, worstCaseCost: estimate.cost.worst,
                     actualCost: result.totals.cost, expectedTokens: estimate.totalTokens.expected,
                     actualTokens: result.totals.usage.totalTokens))
-            // Counting this workflow's records means reading them all: done only when there
-            // are more records than one workflow may keep.
-            if calibration.count > Self.calibrationLimit,
-                calibration.lazy.filter({ $0.workflow == workflow }).count > Self.calibrationLimit,
+            if calibration.count > Self.calibrationLimit, calibrationCount(of: workflow) > Self.calibrationLimit,
                 let oldest = calibration.firstIndex(where: { $0.workflow == workflow })
             {
                 calibration.remove(at: oldest)
             }
         }
+    }
+}
+
+extension LearnedHistory {
+    /// How many calibration records `workflow` has. Read field by field: a filter over the
+    /// records copies each one whole (retaining its strings), and a busy server counts a
+    /// thousand after every run once a workflow has its full share.
+    private func calibrationCount(of workflow: String) -> Int {
+        var count = 0
+        for index in calibration.indices where calibration[index].workflow == workflow { count += 1 }
+        return count
     }
 }
 
