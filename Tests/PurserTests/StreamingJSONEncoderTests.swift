@@ -85,8 +85,9 @@ struct StreamingJSONEncoderTests {
         #expect(try JSONDecoder().decode(Everything.self, from: data) == value)
     }
 
-    /// Amounts are written digit by digit, not through `Money.description`; the text must be
-    /// the same, trailing zeros, signs and the largest amounts included.
+    /// Amounts go into the bytes without a `String` in between; what reads back must be each
+    /// amount's description, quoted, signs and the largest amounts included. (The text's own
+    /// rules are `MoneyTests`'.)
     @Test func amountsAreWrittenAsTheirDescription() throws {
         var amounts: [Money] = [
             .zero, Money(micros: 1), Money(micros: 15), Money(micros: 10), Money(micros: 100_000), Money(micros: 500_000),

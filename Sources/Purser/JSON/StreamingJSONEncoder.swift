@@ -148,71 +148,32 @@ final class JSONByteSink {
         }
     }
 
-    /// `Money.description`, quoted (`"0.000015"`, `"-3.50"`), written digit by digit: a run's
-    /// records hold a few dozen amounts, and building each as a `String` first (divisions,
-    /// padding, trimming) cost more than all their other bytes.
+    /// `Money.description`, quoted (`"0.000015"`, `"-3.50"`), written straight into the bytes:
+    /// a run's records hold a few dozen amounts.
     func writeMoney(_ money: Money) {
-        let magnitude = money.micros.magnitude
-        let perUnit = UInt64(Money.microsPerUnit)
         bytes.append(UInt8(ascii: "\""))
-        if money.micros < 0 { bytes.append(UInt8(ascii: "-")) }
-        writeInteger(magnitude / perUnit)
-        bytes.append(UInt8(ascii: "."))
-        // Six decimal places, trailing zeros dropped down to two.
-        var fraction = magnitude % perUnit
-        var places = 6
-        while places > 2, fraction % 10 == 0 {
-            fraction /= 10
-            places -= 1
-        }
-        writeDigits(fraction, width: places)
+        money.appendText(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// `value` in decimal, zero-padded on the left to `width` digits (more if it needs them).
-    func writeDigits(_ value: UInt64, width: Int) {
-        var power: UInt64 = 1
-        var digits = 1
-        while digits < width || (power <= value / 10) {
-            power *= 10
-            digits += 1
-        }
-        var rest = value
-        while power > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / power))
-            rest %= power
-            power /= 10
-        }
-    }
-
-    /// `"yyyy-MM-ddTHH:mm:ssZ"`, as ``iso8601(_:)`` spells it, written without building the text.
+    /// `"yyyy-MM-ddTHH:mm:ssZ"` in UTC, as `ISO8601DateFormatter`'s default writes it, written
+    /// digit by digit (a year before 1 CE, which no run has, gets a minus sign).
     func writeISO8601(_ date: Date) {
         let time = Self.civilTime(date)
-        guard time.year >= 0 else { return writeString(Self.iso8601(date)) }
         bytes.append(UInt8(ascii: "\""))
-        writeDigits(UInt64(time.year), width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        writeDigits(UInt64(time.month), width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        writeDigits(UInt64(time.day), width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        writeDigits(UInt64(time.secondOfDay / 3600), width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        writeDigits(UInt64(time.secondOfDay / 60 % 60), width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        writeDigits(UInt64(time.secondOfDay % 60), width: 2)
+        if time.year < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.appendDecimal(time.year.magnitude, width: 4)
+        appendTwoDigits(after: "-", time.month)
+        appendTwoDigits(after: "-", time.day)
+        appendTwoDigits(after: "T", time.secondOfDay / 3600)
+        appendTwoDigits(after: ":", time.secondOfDay / 60 % 60)
+        appendTwoDigits(after: ":", time.secondOfDay % 60)
         bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
     }
 
-    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, as `ISO8601DateFormatter`'s default writes it.
-    static func iso8601(_ date: Date) -> String {
-        let time = civilTime(date)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(time.year, 4))-\(pad(time.month, 2))-\(pad(time.day, 2))T\(pad(time.secondOfDay / 3600, 2)):"
-            + "\(pad(time.secondOfDay / 60 % 60, 2)):\(pad(time.secondOfDay % 60, 2))Z"
+    private func appendTwoDigits(after separator: Unicode.Scalar, _ value: Int64) {
+        bytes.append(UInt8(ascii: separator))
+        bytes.appendDecimal(UInt64(value), width: 2)
     }
 
     /// The UTC calendar date and second of the day of `date`, to the whole second below.

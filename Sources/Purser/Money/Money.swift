@@ -28,13 +28,46 @@ public struct Money: Sendable, Hashable, Comparable {
 extension Money: CustomStringConvertible {
     /// The amount as a decimal string with no trailing zeros beyond two places: `"0.0125"`, `"3.00"`.
     public var description: String {
-        let negative = micros < 0
+        var text: [UInt8] = []
+        appendText(to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends ``description``'s text as UTF-8, digit by digit: the JSON writer puts amounts
+    /// straight into its bytes this way, and `description` is this, decoded.
+    func appendText(to bytes: inout [UInt8]) {
         let magnitude = micros.magnitude
-        let units = magnitude / UInt64(Self.microsPerUnit)
-        var fraction = String(magnitude % UInt64(Self.microsPerUnit))
-        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-        while fraction.count > 2, fraction.hasSuffix("0") { fraction.removeLast() }
-        return (negative ? "-" : "") + "\(units).\(fraction)"
+        let perUnit = UInt64(Self.microsPerUnit)
+        if micros < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.appendDecimal(magnitude / perUnit, width: 1)
+        bytes.append(UInt8(ascii: "."))
+        // Six decimal places, trailing zeros dropped down to two.
+        var fraction = magnitude % perUnit
+        var places = 6
+        while places > 2, fraction % 10 == 0 {
+            fraction /= 10
+            places -= 1
+        }
+        bytes.appendDecimal(fraction, width: places)
+    }
+}
+
+extension [UInt8] {
+    /// Appends `value` in decimal, zero-padded on the left to `width` digits (more if it needs
+    /// them), without building a `String`.
+    mutating func appendDecimal(_ value: UInt64, width: Int) {
+        var power: UInt64 = 1
+        var digits = 1
+        while digits < width || power <= value / 10 {
+            power *= 10
+            digits += 1
+        }
+        var rest = value
+        while power > 0 {
+            append(UInt8(ascii: "0") + UInt8(rest / power))
+            rest %= power
+            power /= 10
+        }
     }
 }
 
