@@ -24,6 +24,7 @@ enum BenchmarkMain {
         let results = try await benchmark.run()
         let simulatorCall = try await SimulatorBenchmark(calls: steps).run()
         let estimation = try await EstimatorBenchmark().run()
+        let oneStepEstimate = try await EstimatorBenchmark().runOneStep()
         if arguments.contains("--json") {
             let rows: [JSONValue] = results.map {
                 [
@@ -38,6 +39,7 @@ enum BenchmarkMain {
                 "simulatorMicrosecondsPerCall": .number((simulatorCall * 1e8).rounded() / 100),
                 "estimateMilliseconds": .number((estimation.milliseconds * 100).rounded() / 100),
                 "estimateSteps": .number(Double(estimation.steps)),
+                "oneStepEstimateMicroseconds": .number((oneStepEstimate * 10).rounded() / 10),
             ]).prettyJSON)
         } else {
             print("Engine overhead, median of \(iterations) runs after one warm-up (\(ProcessInfo.processInfo.activeProcessorCount) cores)\n")
@@ -51,7 +53,8 @@ enum BenchmarkMain {
             print("\nThe simulator alone, outside the engine: \(format(simulatorCall * 1e6, places: 1)) µs per call.")
             print(
                 "Estimating a \(estimation.steps)-step graph (500 Monte Carlo samples, learned history): "
-                    + "\(format(estimation.milliseconds, places: 2)) ms.")
+                    + "\(format(estimation.milliseconds, places: 2)) ms; a one-step workflow: "
+                    + "\(format(oneStepEstimate, places: 1)) µs.")
         }
     }
 

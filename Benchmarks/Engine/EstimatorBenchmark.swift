@@ -33,6 +33,31 @@ struct EstimatorBenchmark {
         func invoke(_ arguments: JSONValue) async throws -> JSONValue { arguments }
     }
 
+    /// A one-step workflow, the commonest kind a server runs: the estimator takes its one-call
+    /// shortcut, and the estimate is most of what admitting such a run costs.
+    static func oneStepWorkflow() -> Workflow {
+        Workflow("bench-estimate-one") {
+            ModelStep("brief", prompt: "Brief {{input.text}}").needs(latency: .interactive).maxOutputTokens(300)
+        }
+    }
+
+    /// Median microseconds per estimate (500 samples) of ``oneStepWorkflow()``, after teaching
+    /// the engine 20 runs; the median of 200.
+    func runOneStep() async throws -> Double {
+        let engine = Engine(providers: [SimulatedProvider(speed: .instant)], tools: [EchoTool()])
+        let graph = try engine.compile(Self.oneStepWorkflow())
+        let input: JSONValue = ["text": "Quarterly budget review for the support team"]
+        for _ in 0..<20 { _ = try await engine.run(graph, input: input, options: RunOptions(estimate: false)) }
+        var samples: [Double] = []
+        for _ in 0..<200 {
+            let clock = ContinuousClock()
+            let start = clock.now
+            _ = try await engine.estimate(graph, input: input, samples: 500)
+            samples.append((clock.now - start).seconds * 1_000_000)
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
     /// Median milliseconds per estimate (500 samples), after teaching the engine 20 runs.
     func run() async throws -> (milliseconds: Double, steps: Int) {
         let engine = Engine(providers: [SimulatedProvider(speed: .instant)], tools: [EchoTool()])

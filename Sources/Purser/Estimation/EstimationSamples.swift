@@ -11,6 +11,8 @@ struct EstimationSamples {
     var totalOutput: [Int]
     var totalReasoning: [Int]
     var totalCost: [Int64]
+    /// The input tokens of every sample, when they are all the same (a drawn call's).
+    private(set) var fixedInput: Int?
 
     init(rows: Int, samples count: Int) {
         self.count = count
@@ -64,6 +66,7 @@ struct EstimationSamples {
     mutating func draw(_ call: EstimationPlan.Model, seed: UInt64) {
         var random = SplitMix64(seed: seed)
         let input = call.input.fixed
+        fixedInput = input
         for sample in 0..<count {
             let draw = EstimationSampler.draw(call, input: input, random: &random)
             let output = draw.visible + draw.reasoning

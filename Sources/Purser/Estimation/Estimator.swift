@@ -64,19 +64,26 @@ public struct Estimator: Sendable {
                 cost: Self.money(sampled.rowCost[span], worst: worst.rowCost[row]),
                 confidence: plan.rows[row].confidence, outputTokensPerCallP95: plan.rows[row].outputP95PerCall)
         }
-        let totalTokens = zip(sampled.totalInput, sampled.totalOutput).map { $0 + $1 }
         let worstInput = worst.rowInput.reduce(0, +)
         let worstOutput = worst.rowOutput.reduce(0, +)
         // With one row the run's totals are that row's, sample by sample (every cost is added
         // to both): its statistics are reused rather than selected again.
         let single = takesOneStepShortcuts && steps.count == 1 ? steps[0] : nil
+        let totalTokens: EstimateStats<Int>
+        if let single, let input = sampled.fixedInput {
+            totalTokens = Self.stats(
+                shifting: sampled.totalOutput, by: input, quantiles: single.outputTokens, worst: worstInput + worstOutput)
+        } else {
+            let totals = zip(sampled.totalInput, sampled.totalOutput).map { $0 + $1 }
+            totalTokens = Self.stats(totals[...], worst: worstInput + worstOutput)
+        }
         return RunEstimate(
             workflow: graph.name, samples: samples, seed: seed, steps: steps,
             inputTokens: single?.inputTokens ?? Self.stats(sampled.totalInput[...], worst: worstInput),
             outputTokens: single?.outputTokens ?? Self.stats(sampled.totalOutput[...], worst: worstOutput),
             reasoningTokens: single?.reasoningTokens
                 ?? Self.stats(sampled.totalReasoning[...], worst: worst.rowReasoning.reduce(0, +)),
-            totalTokens: Self.stats(totalTokens[...], worst: worstInput + worstOutput),
+            totalTokens: totalTokens,
             cost: single?.cost ?? Self.money(sampled.totalCost[...], worst: worst.totalCost),
             confidence: min(steps.map(\.confidence).min() ?? .learned, builder.shapeConfidence))
     }
@@ -86,6 +93,20 @@ public struct Estimator: Sendable {
         let mean = Double(values.reduce(0, +)) / Double(max(values.count, 1))
         return EstimateStats(
             expected: Int(mean.rounded()), p50: p50, p95: p95, worst: max(worst, values.max() ?? 0))
+    }
+
+    /// What ``stats(_:worst:)`` gives for every one of `values` plus `shift`, where `quantiles`
+    /// holds the median and 95th percentile of `values` themselves: selection by rank moves with
+    /// the shift, so only the mean and the maximum are read again. A one-call run's total tokens
+    /// are its fixed input plus each sample's output.
+    static func stats(shifting values: [Int], by shift: Int, quantiles: EstimateStats<Int>, worst: Int)
+        -> EstimateStats<Int>
+    {
+        let count = max(values.count, 1)
+        let mean = Double(values.reduce(0, +) + shift * values.count) / Double(count)
+        return EstimateStats(
+            expected: Int(mean.rounded()), p50: quantiles.p50 + shift, p95: quantiles.p95 + shift,
+            worst: max(worst, (values.max() ?? 0) + shift))
     }
 
     static func money(_ values: ArraySlice<Int64>, worst: Int64) -> EstimateStats<Money> {
@@ -106,19 +127,24 @@ public struct Estimator: Sendable {
         if values.allSatisfy({ $0 == first }) { return (first, first) }
         var scratch = Array(values)
         let high = rank(0.95, count: values.count)
-        let p95 = select(&scratch, high, in: 0..<scratch.count)
-        // After selecting `high`, everything below it is in 0..<high.
         let middle = rank(0.5, count: values.count)
-        let p50 = middle == high ? p95 : select(&scratch, middle, in: 0..<high)
-        return (p50, p95)
+        return scratch.withUnsafeMutableBufferPointer { buffer in
+            let p95 = select(buffer, high, in: 0..<buffer.count)
+            // After selecting `high`, everything below it is in 0..<high.
+            let p50 = middle == high ? p95 : select(buffer, middle, in: 0..<high)
+            return (p50, p95)
+        }
     }
 
     private static func rank(_ q: Double, count: Int) -> Int {
         min(max(Int((q * Double(count)).rounded(.up)) - 1, 0), count - 1)
     }
 
-    /// Hoare-style quickselect: puts the `k`-th smallest at `k`, smaller ones before it.
-    private static func select<T: BinaryInteger>(_ values: inout [T], _ k: Int, in range: Range<Int>) -> T {
+    /// Hoare-style quickselect: puts the `k`-th smallest at `k`, smaller ones before it. On a
+    /// buffer, not an array: an array checked its uniqueness on every swap, a third of the time.
+    private static func select<T: BinaryInteger>(_ values: UnsafeMutableBufferPointer<T>, _ k: Int, in range: Range<Int>)
+        -> T
+    {
         var low = range.lowerBound
         var high = range.upperBound - 1
         var random = SplitMix64(seed: UInt64(values.count))
