@@ -102,6 +102,21 @@ struct StreamingJSONEncoderTests {
         #expect(wrong.isEmpty, "written differently from their description (micros: text): \(wrong)")
     }
 
+    /// Integers are written digit by digit; the text must be each one's description exactly.
+    @Test func integersAreWrittenAsTheirDescription() throws {
+        var integers: [Int64] = [0, 1, 9, 10, 99, 100, -1, -9, -10, 1_000_000, Int64.max, Int64.min, Int64.min + 1]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 { integers.append(Int64.random(in: Int64.min...Int64.max, using: &random) >> Int64.random(in: 0...62)) }
+        for value in integers {
+            #expect(String(decoding: try StreamingJSONEncoder().encodeBytes(value), as: UTF8.self) == value.description)
+        }
+        let unsigned: [UInt64] = [UInt64(Int64.max), UInt64(Int64.max) + 1, .max]
+        for value in unsigned {
+            #expect(String(decoding: try StreamingJSONEncoder().encodeBytes(value), as: UTF8.self) == value.description)
+        }
+        #expect(String(decoding: try StreamingJSONEncoder().encodeBytes(Int8.min), as: UTF8.self) == "-128")
+    }
+
     @Test func datesInISO8601MatchFoundation() throws {
         let dates = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400),  // 2000-02-29

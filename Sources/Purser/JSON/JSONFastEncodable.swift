@@ -9,73 +9,89 @@ import Foundation
 /// largest single cost of a server's run, ahead of the ledger. A conforming type must write
 /// exactly the bytes its `encode(to:)` writes through the streaming encoder: the tests compare
 /// the two for every conforming type.
-protocol JSONFastEncodable: Encodable {
+package protocol JSONFastEncodable: Encodable {
     func writeJSON(to sink: JSONByteSink) throws
 }
 
 /// Writes one object's members: `{`, then `"key":value` pairs, then `}`.
-struct JSONObjectWriter {
+package struct JSONObjectWriter {
     let sink: JSONByteSink
     private var empty = true
 
-    init(_ sink: JSONByteSink) {
+    package init(_ sink: JSONByteSink) {
         self.sink = sink
         sink.bytes.append(UInt8(ascii: "{"))
     }
 
     /// Writes `,"key":` (the comma from the second member on). Keys are ASCII identifiers.
-    mutating func key(_ key: StaticString) {
+    package mutating func key(_ key: StaticString) {
         if empty { empty = false } else { sink.bytes.append(UInt8(ascii: ",")) }
         sink.bytes.append(UInt8(ascii: "\""))
         sink.bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         sink.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
     }
 
-    mutating func string(_ key: StaticString, _ value: String) {
+    package mutating func string(_ key: StaticString, _ value: String) {
         self.key(key)
         sink.writeString(value)
     }
 
-    mutating func string(_ key: StaticString, ifPresent value: String?) {
+    package mutating func string(_ key: StaticString, ifPresent value: String?) {
         if let value { string(key, value) }
     }
 
-    mutating func integer(_ key: StaticString, _ value: some BinaryInteger) {
+    package mutating func integer(_ key: StaticString, _ value: some BinaryInteger) {
         self.key(key)
         sink.writeInteger(value)
     }
 
-    mutating func integer(_ key: StaticString, ifPresent value: Int?) {
+    package mutating func integer(_ key: StaticString, ifPresent value: Int?) {
         if let value { integer(key, value) }
     }
 
-    mutating func double(_ key: StaticString, _ value: Double) throws {
+    package mutating func double(_ key: StaticString, _ value: Double) throws {
         self.key(key)
         try sink.writeFloatingPoint(value)
     }
 
-    mutating func bool(_ key: StaticString, _ value: Bool) {
+    package mutating func bool(_ key: StaticString, _ value: Bool) {
         self.key(key)
         sink.writeBool(value)
     }
 
-    mutating func money(_ key: StaticString, _ value: Money) {
+    package mutating func money(_ key: StaticString, _ value: Money) {
         self.key(key)
         sink.writeMoney(value)
     }
 
     /// Any other value, through the encoder's general path (which takes fast paths again inside).
-    mutating func value(_ key: StaticString, _ value: some Encodable) throws {
+    package mutating func value(_ key: StaticString, _ value: some Encodable) throws {
         self.key(key)
         try sink.writeValue(value, depth: sink.openCount)
     }
 
-    mutating func value(_ key: StaticString, ifPresent value: (some Encodable)?) throws {
+    package mutating func value(_ key: StaticString, ifPresent value: (some Encodable)?) throws {
         if let value { try self.value(key, value) }
     }
 
+    /// A date, as the encoder's date strategy writes it.
+    package mutating func date(_ key: StaticString, _ value: Date) throws {
+        self.key(key)
+        try sink.writeDate(value)
+    }
+
+    package mutating func date(_ key: StaticString, ifPresent value: Date?) throws {
+        if let value { try date(key, value) }
+    }
+
+    /// An array, each element through the general path.
+    package mutating func array(_ key: StaticString, _ elements: [some Encodable]) throws {
+        self.key(key)
+        try sink.writeArray(elements)
+    }
+
     /// A member whose value is an object `body` writes.
-    mutating func object(_ key: StaticString, _ body: (inout JSONObjectWriter) throws -> Void) rethrows {
+    package mutating func object(_ key: StaticString, _ body: (inout JSONObjectWriter) throws -> Void) rethrows {
         self.key(key)
         var inner = JSONObjectWriter(sink)
         try body(&inner)
@@ -83,11 +99,11 @@ struct JSONObjectWriter {
     }
 
     /// `"key":{}`: how an enum case without values is encoded.
-    mutating func object(_ key: StaticString) {
+    package mutating func object(_ key: StaticString) {
         object(key) { _ in }
     }
 
-    func end() {
+    package func end() {
         sink.bytes.append(UInt8(ascii: "}"))
     }
 }
@@ -107,7 +123,7 @@ extension JSONByteSink {
 // MARK: - The records every run writes
 
 extension TokenUsage: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.integer("inputTokens", inputTokens)
         object.integer("outputTokens", outputTokens)
@@ -119,7 +135,7 @@ extension TokenUsage: JSONFastEncodable {
 }
 
 extension CallAttempt: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("tierID", tierID)
         object.string("outcome", outcome.rawValue)
@@ -132,7 +148,7 @@ extension CallAttempt: JSONFastEncodable {
 }
 
 extension StepRecord: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("key", key)
         object.string("stepID", stepID)
@@ -157,7 +173,7 @@ extension StepRecord: JSONFastEncodable {
 }
 
 extension RoutingDecision: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("tierID", tierID)
         object.money("expectedCost", expectedCost)
@@ -173,7 +189,7 @@ extension RoutingDecision: JSONFastEncodable {
 }
 
 extension TierRejection: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("tierID", tierID)
         object.string("reason", reason.rawValue)
@@ -187,7 +203,7 @@ extension TierRejection: JSONFastEncodable {
 extension TierRejection.Facts: JSONFastEncodable {
     /// The common cases by hand, in the synthesized form (`{"case":{"label":value}}`); the
     /// rest (sets, nested states) through `Codable`.
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         switch self {
         case .jurisdiction, .capability, .unhealthy, .other:
             try sink.writeCodable(self)
@@ -237,7 +253,7 @@ extension TierRejection.Facts: JSONFastEncodable {
 }
 
 extension LatencyNeed: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         switch self {
         case .interactive: object.object("interactive")
@@ -250,7 +266,7 @@ extension LatencyNeed: JSONFastEncodable {
 }
 
 extension EstimateStats: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         try object.value("expected", expected)
         try object.value("p50", p50)
@@ -261,7 +277,7 @@ extension EstimateStats: JSONFastEncodable {
 }
 
 extension StepEstimate: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("path", path)
         object.string("kind", kind.rawValue)
@@ -278,7 +294,7 @@ extension StepEstimate: JSONFastEncodable {
 }
 
 extension RunEstimate: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("workflow", workflow)
         object.integer("samples", samples)
@@ -297,7 +313,7 @@ extension RunEstimate: JSONFastEncodable {
 
 extension JSONValue: JSONFastEncodable {
     /// Objects in the dictionary's own order, as `Dictionary`'s `Codable` conformance writes them.
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         switch self {
         case .null: sink.writeNull()
         case .bool(let value): sink.writeBool(value)
@@ -324,7 +340,7 @@ extension JSONValue: JSONFastEncodable {
 }
 
 extension RunTotals: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         try object.value("usage", usage)
         object.money("cost", cost)
@@ -335,7 +351,7 @@ extension RunTotals: JSONFastEncodable {
 }
 
 extension RunSummary: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("id", id.rawValue)
         object.string("workflow", workflow)
@@ -356,7 +372,7 @@ extension RunSummary: JSONFastEncodable {
 }
 
 extension JournalEntry: JSONFastEncodable {
-    func writeJSON(to sink: JSONByteSink) throws {
+    package func writeJSON(to sink: JSONByteSink) throws {
         var object = JSONObjectWriter(sink)
         object.string("runID", runID.rawValue)
         try object.value("record", record)

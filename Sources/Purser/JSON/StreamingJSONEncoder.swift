@@ -23,7 +23,7 @@ public struct StreamingJSONEncoder: Sendable {
     public var dateStrategy: DateStrategy
     /// Whether ``JSONFastEncodable`` types write themselves; off only in the tests that check
     /// they write what their `Codable` conformance does.
-    var fastPaths = true
+    package var fastPaths = true
 
     public init(dateStrategy: DateStrategy = .deferredToDate) {
         self.dateStrategy = dateStrategy
@@ -48,7 +48,7 @@ public struct StreamingJSONEncoder: Sendable {
 /// way, so its mutable properties opt out of the runtime's exclusivity checks: every append
 /// paid for one (a thread-local lookup and a set insertion), and they came to a sixth of the
 /// time spent encoding a run's records.
-final class JSONByteSink {
+package final class JSONByteSink {
     @exclusivity(unchecked) var bytes: [UInt8] = []
     /// Open containers, outermost first: whether each is an object, and whether it has an element.
     @exclusivity(unchecked) private var open: [(isObject: Bool, hasElements: Bool)] = []
@@ -96,9 +96,11 @@ final class JSONByteSink {
         if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
     }
 
+    /// Digit by digit, without a `String` in between (token counts and ids fill a run's records).
     func writeInteger(_ value: some BinaryInteger) {
-        if value >= 0, value < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value))
+        if let value = Int64(exactly: value) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.appendDecimal(value.magnitude, width: 1)
         } else {
             bytes.append(contentsOf: String(value).utf8)
         }
