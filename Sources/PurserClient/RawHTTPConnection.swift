@@ -1,4 +1,5 @@
 import Foundation
+import Purser
 
 #if canImport(Glibc)
     import Glibc
@@ -174,17 +175,5 @@ public final class RawHTTPConnection {
 public enum UnixSocketProbe {
     public static func accepts(_ path: String) -> Bool {
         (try? RawHTTPConnection(socketPath: path, timeout: .seconds(1))) != nil
-    }
-}
-
-extension Substring {
-    /// Without the spaces and tabs HTTP allows around a field's value or a chunk size.
-    /// (Foundation's `trimmingCharacters(in:)` took a sixth of the benchmark's load generator.)
-    func trimmingOptionalWhitespace() -> Substring {
-        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isWhitespace($0) }), let last = lastIndex(where: { !isWhitespace($0) }) else {
-            return self[endIndex...]
-        }
-        return self[first...last]
     }
 }

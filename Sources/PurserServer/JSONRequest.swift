@@ -11,7 +11,7 @@ enum JSONRequest {
         _ request: Request, limit: Int, emptyIsObject: Bool = false
     ) async throws(APIProblem) -> JSONFields {
         if let type = request.headers[.contentType] {
-            let mediaType = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let mediaType = type.split(separator: ";").first.map { $0.trimmingOptionalWhitespace().lowercased() }
             guard mediaType == "application/json" else {
                 throw APIProblem(
                     .unsupportedMediaType, code: "unsupported_media_type",

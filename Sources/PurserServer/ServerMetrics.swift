@@ -67,7 +67,8 @@ public final class ServerMetrics: Sendable {
         let workflow = result.workflow
         count("purser_runs_finished_total", [("workflow", workflow), ("status", result.status.rawValue)])
         time("purser_run_duration_seconds", [("workflow", workflow)], Int64(result.duration * 1e9))
-        for record in result.callRecords {
+        // The records in place: `callRecords` would copy each one whole.
+        for record in result.records where record.isCall {
             let tier = record.tierID ?? (record.tool.map { "tool:\($0)" } ?? "none")
             let step = [("workflow", workflow), ("tier", tier)]
             count("purser_steps_total", step + [("kind", record.kind.rawValue), ("status", record.status.rawValue)])

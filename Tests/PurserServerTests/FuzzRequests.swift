@@ -510,7 +510,7 @@ private struct FuzzGenerator {
         ("application/json-patch+json", false), ("application/x-www-form-urlencoded", false),
         ("multipart/form-data; boundary=x", false), ("application/problem+json", false), (";", false),
         ("text/json", false), ("application/json; charset=utf-8", true), ("Application/JSON", true), (nil, true),
-        ("application/json;", true), (" application/json ", true),
+        ("application/json;", true), (" application/json ", true), ("application/json\t;charset=utf-8", true),
     ]
 
     mutating func contentTypes() -> FuzzRequest {

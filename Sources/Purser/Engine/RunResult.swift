@@ -112,7 +112,5 @@ public struct RunResult: Sendable, Hashable, Codable {
     }
 
     /// The records of model calls and tool calls, without containers.
-    public var callRecords: [StepRecord] {
-        records.filter { $0.kind == .model || $0.kind == .tool || $0.kind == .agentLoop }
-    }
+    public var callRecords: [StepRecord] { records.filter(\.isCall) }
 }

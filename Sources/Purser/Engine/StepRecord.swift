@@ -36,6 +36,10 @@ public struct StepRecord: Sendable, Hashable, Codable {
     /// prompts that quote it will cost.
     public var resultTokens: Int?
 
+    /// A model call, a tool call or an agent loop: what is charged or counted per call, unlike
+    /// the containers (sequences, fan-outs, branches) that hold them.
+    public var isCall: Bool { kind == .model || kind == .tool || kind == .agentLoop }
+
     public init(
         key: String, stepID: String, kind: StepKind, status: Status, tierID: String? = nil, tool: String? = nil,
         usage: TokenUsage = .zero, usageIsEstimated: Bool = false, cost: Money = .zero, latency: Double = 0,
