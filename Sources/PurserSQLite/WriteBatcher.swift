@@ -17,8 +17,8 @@ import Synchronization
 /// a transaction run on a caller's thread held one of the cooperative pool's two for its length
 /// (and, if another process holds the write lock, up to the busy timeout). Measured on
 /// 2026-11-30: at 16 clients the server ran 9% more runs a second with every write handed over
-/// (sixteen alternating pairs, fourteen won), while one task writing alone ran 35% fewer
-/// reservations a second; this rule keeps both.
+/// (sixteen alternating pairs, fourteen won), while one task writing alone ran a third to a
+/// half fewer reservations a second; this rule keeps both.
 final class WriteBatcher: Sendable {
     /// One queued operation: `run` does its work inside the transaction and keeps its result;
     /// `finish` resumes its caller after the commit, with that result or with `error`.
