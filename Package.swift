@@ -143,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "ServerBenchmarks",
             dependencies: [
-                "PurserServer", "PurserClient", "Purser", "PurserConfig", "PurserSQLite", "Workflows",
+                "PurserServer", "PurserClient", "Purser", "PurserConfig", "PurserSQLite", "PurserTestKit", "Workflows",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Server"

@@ -41,38 +41,37 @@ struct EstimatorBenchmark {
         }
     }
 
-    /// Median microseconds per estimate (500 samples) of ``oneStepWorkflow()``, after teaching
-    /// the engine 20 runs; the median of 200.
+    /// Median microseconds per estimate (500 samples) of ``oneStepWorkflow()``: the median of 200.
     func runOneStep() async throws -> Double {
-        let engine = Engine(providers: [SimulatedProvider(speed: .instant)], tools: [EchoTool()])
-        let graph = try engine.compile(Self.oneStepWorkflow())
         let input: JSONValue = ["text": "Quarterly budget review for the support team"]
-        for _ in 0..<20 { _ = try await engine.run(graph, input: input, options: RunOptions(estimate: false)) }
-        var samples: [Double] = []
-        for _ in 0..<200 {
-            let clock = ContinuousClock()
-            let start = clock.now
-            _ = try await engine.estimate(graph, input: input, samples: 500)
-            samples.append((clock.now - start).seconds * 1_000_000)
-        }
-        return samples.sorted()[samples.count / 2]
+        let (seconds, _) = try await Self.medianEstimate(of: Self.oneStepWorkflow(), input: input, repeats: 200)
+        return seconds * 1_000_000
     }
 
-    /// Median milliseconds per estimate (500 samples), after teaching the engine 20 runs.
+    /// Median milliseconds per estimate (500 samples) of ``workflow()``: the median of 30.
     func run() async throws -> (milliseconds: Double, steps: Int) {
-        let engine = Engine(providers: [SimulatedProvider(speed: .instant)], tools: [EchoTool()])
-        let graph = try engine.compile(Self.workflow())
         let input: JSONValue = [
             "text": "Quarterly budget review for the support team",
             "items": .array((0..<20).map { .string("item \($0)") }),
         ]
+        let (seconds, steps) = try await Self.medianEstimate(of: Self.workflow(), input: input, repeats: 30)
+        return (seconds * 1000, steps)
+    }
+
+    /// The median seconds per estimate of `workflow` over `repeats`, after teaching the engine
+    /// 20 runs of it (learned history, as a server has), and the graph's step count.
+    static func medianEstimate(of workflow: Workflow, input: JSONValue, repeats: Int) async throws
+        -> (seconds: Double, steps: Int)
+    {
+        let engine = Engine(providers: [SimulatedProvider(speed: .instant)], tools: [EchoTool()])
+        let graph = try engine.compile(workflow)
         for _ in 0..<20 { _ = try await engine.run(graph, input: input, options: RunOptions(estimate: false)) }
         var samples: [Double] = []
-        for _ in 0..<30 {
+        for _ in 0..<repeats {
             let clock = ContinuousClock()
             let start = clock.now
             _ = try await engine.estimate(graph, input: input, samples: 500)
-            samples.append((clock.now - start).seconds * 1000)
+            samples.append((clock.now - start).seconds)
         }
         return (samples.sorted()[samples.count / 2], graph.steps.count)
     }

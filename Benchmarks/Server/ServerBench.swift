@@ -5,6 +5,7 @@ import PurserClient
 import PurserConfig
 import PurserServer
 import PurserSQLite
+import PurserTestKit
 import Synchronization
 import Workflows
 
@@ -92,14 +93,14 @@ struct ServerBench {
             headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
             body: Array(body.compactJSON.utf8))
         let socketPath = server.options.socketPath
-        try await Self.onThread { try Self.check(try RawHTTPConnection(socketPath: socketPath).roundTrip(request)) }
+        try await offThePool { try Self.check(try RawHTTPConnection(socketPath: socketPath).roundTrip(request)) }
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let cpuBefore = CPUTime.process()
         let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int, Duration).self) { group in
             for _ in 0..<clients {
                 group.addTask {
-                    try await Self.onThread {
+                    try await offThePool {
                         let cpuStart = CPUTime.thread()
                         let connection = try RawHTTPConnection(socketPath: socketPath)
                         var latencies: [Duration] = []
@@ -134,14 +135,6 @@ struct ServerBench {
             clients: clients, runs: sorted.count, failures: outcomes.1,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             p50: quantile(0.5), p99: quantile(0.99), processCPU: processCPU, clientCPU: outcomes.2)
-    }
-
-    /// Runs `body`, which blocks (a raw connection's reads and writes), on a thread of its own:
-    /// a blocked thread of the cooperative pool would be taken from the server in this process.
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Swift.Result { try body() }) }.start()
-        }
     }
 
     /// Confirms on one whole answer that the quick success check reads it as a parser does.

@@ -1,6 +1,7 @@
 import Foundation
 import Purser
 @testable import PurserServer
+import PurserTestKit
 import Testing
 import Workflows
 
@@ -9,14 +10,8 @@ import Workflows
 @Suite("Run documents")
 struct RunViewJSONTests {
     static func expectBothWaysEqual(_ view: RunView, _ label: String) throws {
-        for strategy in [StreamingJSONEncoder.DateStrategy.deferredToDate, .iso8601] {
-            var fast = StreamingJSONEncoder(dateStrategy: strategy)
-            fast.fastPaths = true
-            var slow = StreamingJSONEncoder(dateStrategy: strategy)
-            slow.fastPaths = false
-            let fastText = String(decoding: try fast.encodeBytes(view), as: UTF8.self)
-            let slowText = String(decoding: try slow.encodeBytes(view), as: UTF8.self)
-            #expect(fastText == slowText, "\(label), \(strategy)")
+        for (strategy, fast, codable) in try jsonWithAndWithoutFastPaths(view) {
+            #expect(fast == codable, "\(label), \(strategy)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Purser
+import PurserTestKit
 import Testing
 
 /// The types that write their own JSON must write, byte for byte, what their `Codable`
@@ -7,16 +8,8 @@ import Testing
 @Suite("JSON fast paths")
 struct JSONFastEncodableTests {
     static func bothWays<T: Codable & Equatable>(_ value: T, _ type: T.Type = T.self) throws {
-        for strategy in [StreamingJSONEncoder.DateStrategy.deferredToDate, .iso8601] {
-            var fast = StreamingJSONEncoder(dateStrategy: strategy)
-            fast.fastPaths = true
-            var slow = StreamingJSONEncoder(dateStrategy: strategy)
-            slow.fastPaths = false
-            let fastBytes = try fast.encodeBytes(value)
-            let slowBytes = try slow.encodeBytes(value)
-            #expect(
-                String(decoding: fastBytes, as: UTF8.self) == String(decoding: slowBytes, as: UTF8.self),
-                "\(T.self), \(strategy)")
+        for (strategy, fast, codable) in try jsonWithAndWithoutFastPaths(value) {
+            #expect(fast == codable, "\(T.self), \(strategy)")
         }
         let decoded = try JSONDecoder().decode(T.self, from: StreamingJSONEncoder().encode(value))
         #expect(decoded == value)
