@@ -1,3 +1,4 @@
+import Foundation
 internal import GRDB
 
 #if canImport(GRDBSQLite)
@@ -7,9 +8,11 @@ internal import GRDB
 #endif
 
 /// Runs one of GRDB's cached prepared statements through SQLite's C interface directly, for
-/// the few statements every reservation runs: binding plain integers and strings and reading
-/// integer columns this way costs a fraction of building GRDB's argument and row values, and
-/// those costs were a large share of a reservation. Everything else goes through GRDB.
+/// the few statements every reservation and every server run makes: binding plain integers,
+/// strings and JSON bytes and reading integer columns this way costs a fraction of building
+/// GRDB's argument and row values, and those costs were a large share of a reservation (and
+/// they are paid on the writer's thread, which every write waits for). Everything else goes
+/// through GRDB.
 ///
 /// A statement is always reset after use, as GRDB expects to find it.
 struct RawStatement {
@@ -17,6 +20,9 @@ struct RawStatement {
     enum Value {
         case integer(Int64)
         case text(String)
+        /// UTF-8 text as bytes (an encoder's JSON, a response body): bound as text without
+        /// first becoming a `String`, which would copy and validate it.
+        case utf8(any ContiguousBytes)
         case null
     }
 
@@ -38,13 +44,11 @@ struct RawStatement {
             switch value {
             case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
             case .null: code = sqlite3_bind_null(handle, index)
-            case .text(let text):
-                code = text.utf8CString.withUnsafeBufferPointer { buffer in
-                    // SQLITE_TRANSIENT: SQLite copies the text before this call returns.
-                    sqlite3_bind_text(
-                        handle, index, buffer.baseAddress, Int32(buffer.count - 1),
-                        unsafeBitCast(-1 as Int, to: sqlite3_destructor_type.self))
-                }
+            case .text(var text):
+                // A native string lends its own bytes; only a bridged one is copied first.
+                code = text.withUTF8 { Self.bindText($0, at: index, of: handle) }
+            case .utf8(let bytes):
+                code = bytes.withUnsafeBytes { Self.bindText($0.bindMemory(to: UInt8.self), at: index, of: handle) }
             }
             guard code == SQLITE_OK else { throw error(code) }
         }
@@ -54,6 +58,17 @@ struct RawStatement {
             guard code == SQLITE_ROW else { throw error(code) }
             readRow?(Row(handle: handle))
         }
+    }
+
+    /// Binds `bytes` as text; SQLITE_TRANSIENT makes SQLite copy them before this returns.
+    private static func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32, of handle: OpaquePointer)
+        -> Int32
+    {
+        // An empty buffer may have no address; SQLite reads a null pointer as NULL, not "".
+        let empty: StaticString = ""
+        return sqlite3_bind_text(
+            handle, index, UnsafeRawPointer(bytes.baseAddress ?? empty.utf8Start).assumingMemoryBound(to: CChar.self),
+            Int32(bytes.count), unsafeBitCast(-1 as Int, to: sqlite3_destructor_type.self))
     }
 
     /// The first row's integer columns (`nil` when there is no row).

@@ -8,7 +8,7 @@ import Purser
 /// Entries are JSON, read back exactly.
 extension SQLiteLedger: Journal {
     public func record(_ entry: JournalEntry) async throws {
-        let json = String(decoding: try StreamingJSONEncoder().encodeBytes(entry), as: UTF8.self)
+        let json = try StreamingJSONEncoder().encodeBytes(entry)
         let now = Int64((clock.wallNow().timeIntervalSince1970 * 1000).rounded())
         // Group-committed with the ledger's other writes.
         try await writeImmediately { db in try Self.insert(entry, json: json, at: now, db) }
@@ -28,7 +28,7 @@ extension SQLiteLedger: Journal {
         }
         try Self.check(amount: cost, tokens: usage.totalTokens, what: "charge")
         let id = try Self.rowID(of: reservation)
-        let json = String(decoding: try StreamingJSONEncoder().encodeBytes(entry), as: UTF8.self)
+        let json = try StreamingJSONEncoder().encodeBytes(entry)
         let date = clock.wallNow()
         let now = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let budgets = budgetCache
@@ -41,14 +41,16 @@ extension SQLiteLedger: Journal {
         }
     }
 
-    static func insert(_ entry: JournalEntry, json: String, at milliseconds: Int64, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO journal (run_id, step_key, entry, recorded_at_ms) VALUES (?, ?, ?, ?)
-                ON CONFLICT (run_id, step_key) DO UPDATE SET entry = excluded.entry,
-                    recorded_at_ms = excluded.recorded_at_ms
-                """
-        ).execute(arguments: [entry.runID.rawValue, entry.record.key, json, milliseconds])
+    /// `json` is the entry, encoded.
+    static func insert(_ entry: JournalEntry, json: [UInt8], at milliseconds: Int64, _ db: Database) throws {
+        try RawStatement(
+            db,
+            """
+            INSERT INTO journal (run_id, step_key, entry, recorded_at_ms) VALUES (?, ?, ?, ?)
+            ON CONFLICT (run_id, step_key) DO UPDATE SET entry = excluded.entry,
+                recorded_at_ms = excluded.recorded_at_ms
+            """
+        ).run([.text(entry.runID.rawValue), .text(entry.record.key), .utf8(json), .integer(milliseconds)])
     }
 
     public func entries(for runID: RunID) async throws -> [String: JournalEntry] {

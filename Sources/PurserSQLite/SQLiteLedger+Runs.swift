@@ -9,28 +9,30 @@ import Purser
 extension SQLiteLedger: RunStore {
     /// Group-committed with the ledger's other writes: a busy server saves every run twice.
     public func save(_ run: RunSummary) async throws {
-        let json = String(decoding: try StreamingJSONEncoder().encodeBytes(run), as: UTF8.self)
+        let json = try StreamingJSONEncoder().encodeBytes(run)
         try await writeImmediately { db in try Self.saveRun(run, json: json, in: db) }
     }
 
     /// Inserts or updates a run's row; `json` is the encoded summary.
-    static func saveRun(_ run: RunSummary, json: String, in db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
-                    output_tokens, model_calls, tool_calls, summary, seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run))
-                ON CONFLICT (id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
-                    tags = excluded.tags, started_at_ms = excluded.started_at_ms, ended_at_ms = excluded.ended_at_ms,
-                    cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
-                    output_tokens = excluded.output_tokens, model_calls = excluded.model_calls,
-                    tool_calls = excluded.tool_calls, summary = excluded.summary
-                """
-        ).execute(arguments: [
-            run.id.rawValue, run.workflow, run.status.rawValue, StoredText.tags(run.tags),
-            StoredTime.milliseconds(run.startedAt), run.endedAt.map(StoredTime.milliseconds), run.totals.cost.micros,
-            run.totals.usage.inputTokens, run.totals.usage.outputTokens, run.totals.modelCalls, run.totals.toolCalls,
-            json,
+    static func saveRun(_ run: RunSummary, json: [UInt8], in db: Database) throws {
+        try RawStatement(
+            db,
+            """
+            INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
+                output_tokens, model_calls, tool_calls, summary, seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run))
+            ON CONFLICT (id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
+                tags = excluded.tags, started_at_ms = excluded.started_at_ms, ended_at_ms = excluded.ended_at_ms,
+                cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
+                output_tokens = excluded.output_tokens, model_calls = excluded.model_calls,
+                tool_calls = excluded.tool_calls, summary = excluded.summary
+            """
+        ).run([
+            .text(run.id.rawValue), .text(run.workflow), .text(run.status.rawValue), .text(StoredText.tags(run.tags)),
+            .integer(StoredTime.milliseconds(run.startedAt)), .optional(run.endedAt.map(StoredTime.milliseconds)),
+            .integer(run.totals.cost.micros), .integer(run.totals.usage.inputTokens),
+            .integer(run.totals.usage.outputTokens), .integer(run.totals.modelCalls), .integer(run.totals.toolCalls),
+            .utf8(json),
         ])
     }
 

@@ -49,7 +49,7 @@ extension SQLiteLedger {
         -> (submission: Submission, created: Bool, budgets: [BudgetStatus]?)
     {
         let request = submission.request.compactJSON
-        let runJSON = String(decoding: try StreamingJSONEncoder().encodeBytes(summary), as: UTF8.self)
+        let runJSON = try StreamingJSONEncoder().encodeBytes(summary)
         let now = clock.wallNow()
         let budgetCache = budgetCache
         let outcome: (existing: String?, budgets: [BudgetStatus]?) = try await writeImmediately { db in
@@ -59,14 +59,15 @@ extension SQLiteLedger {
             {
                 return (id, nil)
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO submission (id, idempotency_key, workflow, request, submitted_at_ms)
-                    VALUES (?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                submission.id.rawValue, submission.idempotencyKey, submission.workflow, request,
-                StoredTime.milliseconds(submission.submittedAt),
+            try RawStatement(
+                db,
+                """
+                INSERT INTO submission (id, idempotency_key, workflow, request, submitted_at_ms)
+                VALUES (?, ?, ?, ?, ?)
+                """
+            ).run([
+                .text(submission.id.rawValue), .optional(submission.idempotencyKey), .text(submission.workflow),
+                .text(request), .integer(StoredTime.milliseconds(submission.submittedAt)),
             ])
             try Self.saveRun(summary, json: runJSON, in: db)
             guard readsBudgets else { return (nil, nil) }
@@ -86,11 +87,10 @@ extension SQLiteLedger {
     /// when given, the run's final summary, in the same transaction (one write where the
     /// engine's own save of the summary would be a second).
     public func finishSubmission(_ id: RunID, document: Data, summary: RunSummary? = nil) async throws {
-        let json = String(decoding: document, as: UTF8.self)
-        let runJSON = try summary.map { String(decoding: try StreamingJSONEncoder().encodeBytes($0), as: UTF8.self) }
+        let runJSON = try summary.map { try StreamingJSONEncoder().encodeBytes($0) }
         try await writeImmediately { db in
-            try db.cachedStatement(sql: "UPDATE submission SET finished = 1, document = ? WHERE id = ?")
-                .execute(arguments: [json, id.rawValue])
+            try RawStatement(db, "UPDATE submission SET finished = 1, document = ? WHERE id = ?")
+                .run([.utf8(document), .text(id.rawValue)])
             if let summary, let runJSON { try Self.saveRun(summary, json: runJSON, in: db) }
         }
     }
