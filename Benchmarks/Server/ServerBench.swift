@@ -18,6 +18,13 @@ struct ServerBench {
         var seconds: Double
         var p50: Duration
         var p99: Duration
+        /// The slowest request: a pause of the whole ledger (a log restart) shows here first,
+        /// as it holds only the few requests in flight.
+        var max: Duration
+        /// The ledger's log restarts while the clients ran, and how long each held its writes
+        /// on average.
+        var logRestarts: Int
+        var meanLogRestart: Duration
         /// CPU time the whole process used while the clients ran, and the part the client
         /// threads used themselves: the rest is the server's.
         var processCPU: Duration
@@ -34,10 +41,11 @@ struct ServerBench {
             let rate = String(format: "%8.0f", runsPerSecond)
             return "\(String(clients).leftPadded(4)) clients: \(rate) runs/s   p50 \(Self.ms(p50)) ms   p99 \(Self.ms(p99)) ms   "
                 + "CPU/run: server \(serverMicrosPerRun) µs, client \(clientMicrosPerRun) µs   (\(runs) runs, \(failures) failed)"
+                + "   max \(Self.ms(max)) ms" + (logRestarts == 0 ? "" : ", \(logRestarts) log restarts (mean \(Self.ms(meanLogRestart)) ms)")
         }
 
         var json: String {
-            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun)}"#
+            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun),"maxMs":\#(Self.ms(max)),"logRestarts":\#(logRestarts),"meanLogRestartMs":\#(Self.ms(meanLogRestart))}"#
         }
 
         static func microsPerRun(_ cpu: Duration, _ runs: Int) -> Int {
@@ -50,6 +58,7 @@ struct ServerBench {
     }
 
     let directory: URL
+    let ledger: SQLiteLedger
     let server: PurserServer
     let serving: Task<Void, any Error>
     let token: String
@@ -80,7 +89,7 @@ struct ServerBench {
         for await _ in ready.stream { break }
         let workflow = ExampleWorkflows.executiveBrief
         return ServerBench(
-            directory: directory, server: server, serving: serving, token: token,
+            directory: directory, ledger: ledger, server: server, serving: serving, token: token,
             body: ["workflow": .string(workflow.name), "input": workflow.exampleInput])
     }
 
@@ -97,6 +106,7 @@ struct ServerBench {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let cpuBefore = CPUTime.process()
+        let restartsBefore = ledger.logRestarts
         let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int, Duration).self) { group in
             for _ in 0..<clients {
                 group.addTask {
@@ -127,6 +137,7 @@ struct ServerBench {
         }
         let elapsed = ContinuousClock.now - started
         let processCPU = CPUTime.process() - cpuBefore
+        let restarts = ledger.logRestarts
         let sorted = outcomes.0.sorted()
         func quantile(_ q: Double) -> Duration {
             sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
@@ -134,7 +145,11 @@ struct ServerBench {
         return Result(
             clients: clients, runs: sorted.count, failures: outcomes.1,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            p50: quantile(0.5), p99: quantile(0.99), processCPU: processCPU, clientCPU: outcomes.2)
+            p50: quantile(0.5), p99: quantile(0.99), max: sorted.last ?? .zero,
+            logRestarts: restarts.count - restartsBefore.count,
+            meanLogRestart: restarts.count > restartsBefore.count
+                ? (restarts.total - restartsBefore.total) / (restarts.count - restartsBefore.count) : .zero,
+            processCPU: processCPU, clientCPU: outcomes.2)
     }
 
     /// Confirms on one whole answer that the quick success check reads it as a parser does.

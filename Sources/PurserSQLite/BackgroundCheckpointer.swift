@@ -19,9 +19,16 @@ import Synchronization
 /// the writer to checkpoint once itself, between two commits (see
 /// `WriteBatcher.restartLogAfterNextCommit()`); with nothing left uncopied, the writer's next
 /// commit writes the log from its start. That checkpoint ends in a flush of the file, which
-/// holds the writes queued behind it: 17-34 ms measured here, as the file grows and the flush
-/// updates its metadata too. Hence a large threshold (256 MiB, about ten seconds of a
-/// saturated server), which keeps such pauses rare enough to stay out of the 99th percentile.
+/// holds the writes queued behind it for as long as it takes. Hence a large threshold (256 MiB,
+/// about seven seconds of a saturated server), which keeps such pauses rare.
+///
+/// And the flush is made short. SQLite flushes the file only at the end of a checkpoint that
+/// copied the whole log, which under load only the writer's does: so that flush found every
+/// page copied back since the last restart still unwritten, scattered through the file, and
+/// held the writes for 180-310 ms (measured 2026-11-30, 16 clients). So before asking, the
+/// checkpointer flushes the file itself, copies what came in meanwhile, and flushes again, all
+/// beside the writer; the writer's flush then finds a few milliseconds of pages. Its pauses
+/// measured 5-22 ms.
 final class BackgroundCheckpointer: Sendable {
     private final class StopFlag: Sendable {
         let raised = Atomic<Bool>(false)
@@ -41,12 +48,19 @@ final class BackgroundCheckpointer: Sendable {
         restartFrames: Int = BackgroundCheckpointer.restartFrames, restartLog: @escaping @Sendable () -> Void
     ) throws {
         let connection = try DatabaseQueue(path: path, configuration: configuration)
+        // Flushing through any descriptor of the file writes out all of its dirty pages.
+        let file = FileHandle(forReadingAtPath: path)
         let stop = stop
         let thread = Thread {
             while !stop.raised.load(ordering: .relaxed) {
                 Thread.sleep(forTimeInterval: interval.seconds)
                 // A failure (busy, I/O) is retried at the next tick; the writer is unaffected.
-                if let frames = try? Self.checkpoint(connection), frames > restartFrames { restartLog() }
+                if let frames = try? Self.checkpoint(connection), frames > restartFrames {
+                    try? file?.synchronize()
+                    _ = try? Self.checkpoint(connection)
+                    try? file?.synchronize()
+                    restartLog()
+                }
             }
         }
         thread.name = "purser.ledger.checkpoint"

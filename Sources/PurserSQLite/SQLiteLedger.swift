@@ -137,6 +137,9 @@ public final class SQLiteLedger: Ledger, Sendable {
         openingReconciliation = try Self.reconcile(pool, budgets: budgetCache, clock: clock)
     }
 
+    /// The log restarts so far (see ``LogRestarts``): for the server's metrics and benchmarks.
+    public var logRestarts: LogRestarts { batcher.logRestarts }
+
     /// The `synchronous` setting in force on the writer connection (`NORMAL`, `FULL`, ...).
     public func synchronousMode() throws -> String {
         let names = ["OFF", "NORMAL", "FULL", "EXTRA"]

@@ -50,6 +50,7 @@ final class WriteBatcher: Sendable {
     private let state = Mutex(State())
     /// Set by the checkpointer when the log has grown long; see ``restartLogAfterNextCommit()``.
     private let logRestartWanted = Atomic<Bool>(false)
+    private let restarts = Mutex(LogRestarts())
     private let drainer = DispatchQueue(label: "purser.ledger.group-commit")
 
     init(pool: DatabasePool) {
@@ -113,6 +114,9 @@ final class WriteBatcher: Sendable {
         logRestartWanted.store(true, ordering: .relaxed)
     }
 
+    /// The writer's checkpoints for log restarts so far, and how long they held the writes.
+    var logRestarts: LogRestarts { restarts.withLock { $0 } }
+
     /// Commits queued operations a batch at a time until none are left.
     private func drain() {
         while true {
@@ -173,7 +177,10 @@ final class WriteBatcher: Sendable {
         for (operation, outcome) in zip(batch, outcomes) { operation.finish(outcome) }
         if logRestartWanted.exchange(false, ordering: .relaxed) {
             // A failure (a reader in the way) leaves the log as it is, to be asked again.
+            let start = ContinuousClock.now
             _ = try? pool.writeWithoutTransaction(BackgroundCheckpointer.passiveCheckpoint)
+            let pause = ContinuousClock.now - start
+            restarts.withLock { $0.record(pause) }
         }
     }
 }

@@ -22,7 +22,8 @@ extension PurserAPI {
             try request.rejectUnknownQuery(known: [])
             let counts = await manager.counts
             let budgets = (try? await Self.blockingStorage { try ledger.budgetStatuses() }) ?? []
-            metrics.snapshot(running: counts.running, queued: counts.queued, budgets: budgets)
+            metrics.snapshot(
+                running: counts.running, queued: counts.queued, budgets: budgets, logRestarts: ledger.logRestarts)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))

@@ -2,6 +2,7 @@ import CoreMetrics
 import Metrics
 import Prometheus
 import Purser
+import PurserSQLite
 import Synchronization
 
 /// The server's metrics, recorded through swift-metrics into a Prometheus registry of the
@@ -90,10 +91,14 @@ public final class ServerMetrics: Sendable {
         time("purser_http_request_duration_seconds", [("route", route)], duration.nanoseconds)
     }
 
-    /// Values read at scrape time: runs in flight and queued, and each budget's money left.
-    func snapshot(running: Int, queued: Int, budgets: [BudgetStatus]) {
+    /// Values read at scrape time: runs in flight and queued, each budget's money left, and
+    /// the ledger's log restarts (each holds every write while it runs).
+    func snapshot(running: Int, queued: Int, budgets: [BudgetStatus], logRestarts: LogRestarts) {
         Gauge(label: "purser_runs_running", factory: factory).record(running)
         Gauge(label: "purser_runs_queued", factory: factory).record(queued)
+        Gauge(label: "purser_ledger_log_restarts", factory: factory).record(logRestarts.count)
+        Gauge(label: "purser_ledger_log_restart_longest_seconds", factory: factory)
+            .record(Double(logRestarts.longest.nanoseconds) / 1e9)
         for status in budgets {
             let budget = [("budget", status.budget.name)]
             if let left = status.left { Gauge(label: "purser_budget_left_micros", dimensions: budget, factory: factory).record(left.micros) }

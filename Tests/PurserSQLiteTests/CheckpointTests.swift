@@ -66,6 +66,12 @@ struct CheckpointTests {
         // a restart that a reader put off, let it run past the limit).
         #expect(largest.value.withLock { $0 } < 10_000_000)
         #expect(try await ledger.list(limit: 5_000).count == 4_000)
+        // Each restart the writer ran is counted, with how long it held the writes.
+        let restarts = ledger.logRestarts
+        #expect(restarts.count > 0)
+        #expect(restarts.longest > .zero)
+        #expect(restarts.total >= restarts.longest)
+        #expect(restarts.total <= restarts.longest * restarts.count)
     }
 }
 

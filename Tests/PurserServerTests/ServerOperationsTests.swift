@@ -30,6 +30,9 @@ struct ServerOperationsTests {
         #expect((value(#"purser_ledger_operation_seconds_count{operation="reserve"}"#) ?? 0) >= 1, "\(text)")
         #expect(value(#"purser_budget_left_micros{budget="global/month"}"#) == Double(10_000_000 - cost.micros))
         #expect(value("purser_runs_running") == 0)
+        // One run writes far less than a log's worth: no restart yet.
+        #expect(value("purser_ledger_log_restarts") == 0)
+        #expect(value("purser_ledger_log_restart_longest_seconds") == 0)
         try await finance.shutdown()
         try await service.shutdown()
         try await server.stop()
