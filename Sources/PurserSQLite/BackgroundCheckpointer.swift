@@ -28,7 +28,7 @@ import Synchronization
 /// held the writes for 180-310 ms (measured 2026-11-30, 16 clients). So before asking, the
 /// checkpointer flushes the file itself, copies what came in meanwhile, and flushes again, all
 /// beside the writer; the writer's flush then finds a few milliseconds of pages. Its pauses
-/// measured 5-22 ms.
+/// measured 5-27 ms.
 final class BackgroundCheckpointer: Sendable {
     private final class StopFlag: Sendable {
         let raised = Atomic<Bool>(false)
