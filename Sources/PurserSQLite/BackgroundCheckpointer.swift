@@ -56,6 +56,7 @@ final class BackgroundCheckpointer: Sendable {
                 Thread.sleep(forTimeInterval: interval.seconds)
                 // A failure (busy, I/O) is retried at the next tick; the writer is unaffected.
                 if let frames = try? Self.checkpoint(connection), frames > restartFrames {
+                    // Leave the writer's flush little to write (see the type's documentation).
                     try? file?.synchronize()
                     _ = try? Self.checkpoint(connection)
                     try? file?.synchronize()

@@ -30,6 +30,11 @@ struct RawStatementTests {
         #expect(try Self.stored(.utf8(Data(text.utf8))) == expected)
     }
 
+    /// A buffer may have no address when it is empty; SQLite would store a null pointer as NULL.
+    @Test func anEmptyBufferWithoutAnAddressIsStoredAsEmptyText() throws {
+        #expect(try Self.stored(.utf8(UnsafeRawBufferPointer(start: nil, count: 0))) == ("text", ""))
+    }
+
     @Test func aBridgedStringIsStoredLikeANativeOne() throws {
         let bridged = String(NSString(string: "bridged ✓"))
         #expect(try Self.stored(.text(bridged)) == ("text", Self.hex("bridged ✓")))
