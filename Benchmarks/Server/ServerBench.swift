@@ -93,16 +93,32 @@ struct ServerBench {
             body: ["workflow": .string(workflow.name), "input": workflow.exampleInput])
     }
 
-    /// `clients` loops of trigger-and-wait for `seconds`, each on a thread of its own with one
-    /// kept-alive connection (a raw HTTP/1.1 client, so the client library's cost is not what
-    /// is measured); every answer must be a succeeded run.
-    func measure(clients: Int, seconds: Double) async throws -> Result {
-        let request = RawHTTPConnection.request(
-            "POST", "/v1/runs?wait=true",
-            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
-            body: Array(body.compactJSON.utf8))
+    /// What each client sends.
+    enum Load {
+        /// Trigger-and-wait runs: what the target is about.
+        case runs
+        /// `GET /healthz`: the HTTP layer's own cost, under the same clients.
+        case health
+    }
+
+    /// `clients` loops of trigger-and-wait (or health checks) for `seconds`, each on a thread
+    /// of its own with one kept-alive connection (a raw HTTP/1.1 client, so the client
+    /// library's cost is not what is measured); every answer must be a succeeded run (or 200).
+    func measure(clients: Int, seconds: Double, load: Load = .runs) async throws -> Result {
+        let request: [UInt8]
+        switch load {
+        case .runs:
+            request = RawHTTPConnection.request(
+                "POST", "/v1/runs?wait=true",
+                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+                body: Array(body.compactJSON.utf8))
+        case .health:
+            request = RawHTTPConnection.request("GET", "/healthz")
+        }
         let socketPath = server.options.socketPath
-        try await offThePool { try Self.check(try RawHTTPConnection(socketPath: socketPath).roundTrip(request)) }
+        if load == .runs {
+            try await offThePool { try Self.check(try RawHTTPConnection(socketPath: socketPath).roundTrip(request)) }
+        }
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let cpuBefore = CPUTime.process()
@@ -119,7 +135,9 @@ struct ServerBench {
                             let start = ContinuousClock.now
                             let response = try connection.roundTrip(request)
                             latencies.append(.now - start)
-                            if response.status != 200 || !response.body.reportsSuccess { failures += 1 }
+                            if response.status != 200 || (load == .runs && !response.body.reportsSuccess) {
+                                failures += 1
+                            }
                         }
                         return (latencies, failures, CPUTime.thread() - cpuStart)
                     }

@@ -9,7 +9,8 @@ import Workflows
 
 /// `swift run -c release purser-server-bench [--seconds S] [--clients 1,16,256] [--json]`
 /// (`--breakdown`: one request's time, layer by layer; `--layer engine|engine-sqlite`: one layer
-/// alone at each client count, to profile it)
+/// alone at each client count, to profile it; `--healthz`: the same clients sending
+/// `GET /healthz`, what the HTTP layer alone costs a request)
 ///
 /// Trigger-and-wait runs over the Unix socket: each client sends `POST /v1/runs?wait=true` for
 /// the one-step `executive-brief` workflow, on the simulator at full speed, one request after
@@ -23,6 +24,7 @@ enum ServerBenchMain {
         var clientCounts = [1, 16, 256]
         var json = false
         var breakdown = false
+        var load = ServerBench.Load.runs
         var layer: Breakdown.Layer?
         var arguments = Array(CommandLine.arguments.dropFirst())
         while !arguments.isEmpty {
@@ -40,6 +42,7 @@ enum ServerBenchMain {
                 arguments.removeFirst()
             case "--json": json = true
             case "--breakdown": breakdown = true
+            case "--healthz": load = .health
             case "--layer":
                 guard let value = arguments.first.flatMap(Breakdown.Layer.init(rawValue:)) else { usage() }
                 layer = value
@@ -67,8 +70,8 @@ enum ServerBenchMain {
             var results: [ServerBench.Result] = []
             for clients in clientCounts {
                 // A short warm-up at this concurrency (connections opened, caches filled) first.
-                _ = try await bench.measure(clients: clients, seconds: min(1, seconds / 5))
-                let result = try await bench.measure(clients: clients, seconds: seconds)
+                _ = try await bench.measure(clients: clients, seconds: min(1, seconds / 5), load: load)
+                let result = try await bench.measure(clients: clients, seconds: seconds, load: load)
                 results.append(result)
                 if !json { print(result.line) }
             }
@@ -88,7 +91,7 @@ enum ServerBenchMain {
 
     static func usage() -> Never {
         FileHandle.standardError.write(
-            Data("usage: purser-server-bench [--seconds S] [--clients 1,16,256] [--json] [--breakdown] [--layer engine|engine-sqlite]\n".utf8))
+            Data("usage: purser-server-bench [--seconds S] [--clients 1,16,256] [--json] [--breakdown] [--layer engine|engine-sqlite] [--healthz]\n".utf8))
         exit(64)
     }
 }
