@@ -132,8 +132,14 @@ let package = Package(
         // The durable ledger, budgets with their audit log, and runs, in one SQLite file (GRDB).
         .target(
             name: "PurserSQLite",
-            dependencies: ["Purser", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Purser", "PurserSQLiteLog", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/PurserSQLite"
+        ),
+        // SQLite's default file layer, with each commit's write-ahead-log frames written at once.
+        .target(
+            name: "PurserSQLiteLog",
+            path: "Sources/PurserSQLiteLog",
+            linkerSettings: [.linkedLibrary("sqlite3")]
         ),
         .executableTarget(
             name: "LedgerBenchmarks",

@@ -1,6 +1,7 @@
 import Foundation
 internal import GRDB
 import Purser
+internal import PurserSQLiteLog
 
 /// The durable ledger, the embedded default: budgets, reservations, append-only entries,
 /// alerts and runs in one SQLite file (`<data dir>/purser.db`), shared safely by every
@@ -106,6 +107,7 @@ public final class SQLiteLedger: Ledger, Sendable {
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
+        Self.installCoalescingLog()
         var configuration = Configuration()
         configuration.busyMode = .timeout(options.busyTimeout.seconds)
         configuration.journalMode = .wal

@@ -1,0 +1,115 @@
+import Foundation
+internal import GRDB
+import Purser
+import PurserTestKit
+import Testing
+
+@testable import PurserSQLite
+
+/// The layer under SQLite that writes a commit's log frames with one call (`coalescing_log.c`):
+/// it must save the calls, and must never let anything see the file without a committed frame,
+/// whether the transaction is small, larger than its buffer, or rolled back after spilling.
+@Suite("Coalescing the write-ahead log's writes")
+struct CoalescingLogTests {
+    @Test("a commit's frames reach the log in one write call, where SQLite makes two per frame")
+    func oneCallPerCommit() throws {
+        let fixture = try LedgerFixture()
+        let (calls, frames) = try fixture.ledger.pool.writeWithoutTransaction { db -> (Int, Int) in
+            try db.execute(sql: "CREATE TABLE blob_rows (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            let before = try #require(SQLiteLedger.logWriteCounts(of: db))
+            try db.inTransaction {
+                for id in 0..<30 {
+                    try db.execute(
+                        sql: "INSERT INTO blob_rows (id, body) VALUES (?, zeroblob(900))", arguments: [id])
+                }
+                return .commit
+            }
+            let after = try #require(SQLiteLedger.logWriteCounts(of: db))
+            return (after.systemCalls - before.systemCalls, after.frames - before.frames)
+        }
+        #expect(frames >= 30)
+        #expect(calls == 1)
+        #expect(SQLiteLedger.logWriteCounts.frames >= frames)
+    }
+
+    @Test("each committed value is what another connection reads right after the commit")
+    func commitsAreVisibleAtOnce() async throws {
+        let fixture = try LedgerFixture()
+        let pool = fixture.ledger.pool
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER)") }
+        for value in 1...200 {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO counter (id, value) VALUES (1, ?)", arguments: [value])
+            }
+            let read = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE id = 1") }
+            #expect(read == value)
+        }
+    }
+
+    @Test("a transaction larger than the buffer is written in parts and reads back whole, here and after reopening")
+    func largeTransaction() throws {
+        let fixture = try LedgerFixture()
+        let rows = 2_000
+        let calls = try fixture.ledger.pool.writeWithoutTransaction { db -> Int in
+            try db.execute(sql: "CREATE TABLE big (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            let before = try #require(SQLiteLedger.logWriteCounts(of: db))
+            try db.inTransaction {
+                for id in 0..<rows {
+                    try db.execute(
+                        sql: "INSERT INTO big (id, body) VALUES (?, printf('%0700d', ?))", arguments: [id, id])
+                }
+                return .commit
+            }
+            return try #require(SQLiteLedger.logWriteCounts(of: db)).systemCalls - before.systemCalls
+        }
+        #expect(calls > 1)
+        let read = try fixture.ledger.pool.read { db in
+            try (Int.fetchOne(db, sql: "SELECT count(*) FROM big WHERE body = printf('%0700d', id)") ?? 0,
+                String.fetchOne(db, sql: "PRAGMA integrity_check"))
+        }
+        #expect(read.0 == rows)
+        #expect(read.1 == "ok")
+        let reopened = try fixture.reopen()
+        let count = try reopened.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM big WHERE body = printf('%0700d', id)")
+        }
+        #expect(count == rows)
+    }
+
+    @Test("a transaction that spilled frames into the log and rolled back leaves nothing behind")
+    func spilledRollback() throws {
+        let fixture = try LedgerFixture()
+        try fixture.ledger.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TABLE kept (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            try db.execute(sql: "INSERT INTO kept (id, body) VALUES (0, x'00')")
+            // A tiny page cache makes SQLite write pages to the log before the commit.
+            try db.execute(sql: "PRAGMA cache_size = 8")
+            let before = try #require(SQLiteLedger.logWriteCounts(of: db))
+            struct Abandon: Error {}
+            #expect(throws: Abandon.self) {
+                try db.inTransaction {
+                    for id in 1...1_500 {
+                        try db.execute(sql: "INSERT INTO kept (id, body) VALUES (?, randomblob(600))", arguments: [id])
+                    }
+                    throw Abandon()
+                }
+            }
+            // The abandoned transaction did write frames (so this case was reached).
+            #expect(try #require(SQLiteLedger.logWriteCounts(of: db)).frames - before.frames > 100)
+            try db.execute(sql: "INSERT INTO kept (id, body) VALUES (1, x'01')")
+            try db.execute(sql: "PRAGMA cache_size = -2000")
+        }
+        let check = { (ledger: SQLiteLedger) throws -> ([Int], String?) in
+            try ledger.pool.read { db in
+                (try Int.fetchAll(db, sql: "SELECT id FROM kept ORDER BY id"),
+                    try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+            }
+        }
+        let here = try check(fixture.ledger)
+        #expect(here.0 == [0, 1])
+        #expect(here.1 == "ok")
+        let again = try check(try fixture.reopen())
+        #expect(again.0 == [0, 1])
+        #expect(again.1 == "ok")
+    }
+}
