@@ -29,6 +29,10 @@ struct ServerBench {
         /// threads used themselves: the rest is the server's.
         var processCPU: Duration
         var clientCPU: Duration
+        /// Frames SQLite wrote to the ledger's log while the clients ran, and the write calls
+        /// they took (see `SQLiteLedger.logWriteCounts`).
+        var logFrames: Int
+        var logWriteCalls: Int
 
         var runsPerSecond: Double { Double(runs) / seconds }
         /// The server's CPU time per run, in microseconds. Throughput moves with the machine's
@@ -36,16 +40,19 @@ struct ServerBench {
         /// apart); the work a run costs moves far less, so changes are compared on this.
         var serverMicrosPerRun: Int { Self.microsPerRun(processCPU - clientCPU, runs) }
         var clientMicrosPerRun: Int { Self.microsPerRun(clientCPU, runs) }
+        var logFramesPerRun: String { String(format: "%.1f", runs == 0 ? 0 : Double(logFrames) / Double(runs)) }
+        var logWritesPerRun: String { String(format: "%.1f", runs == 0 ? 0 : Double(logWriteCalls) / Double(runs)) }
 
         var line: String {
             let rate = String(format: "%8.0f", runsPerSecond)
             return "\(String(clients).leftPadded(4)) clients: \(rate) runs/s   p50 \(Self.ms(p50)) ms   p99 \(Self.ms(p99)) ms   "
                 + "CPU/run: server \(serverMicrosPerRun) µs, client \(clientMicrosPerRun) µs   (\(runs) runs, \(failures) failed)"
-                + "   max \(Self.ms(max)) ms" + (logRestarts == 0 ? "" : ", \(logRestarts) log restarts (mean \(Self.ms(meanLogRestart)) ms)")
+                + "   max \(Self.ms(max)) ms, log \(logFramesPerRun) frames in \(logWritesPerRun) writes a run"
+                + (logRestarts == 0 ? "" : ", \(logRestarts) log restarts (mean \(Self.ms(meanLogRestart)) ms)")
         }
 
         var json: String {
-            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun),"maxMs":\#(Self.ms(max)),"logRestarts":\#(logRestarts),"meanLogRestartMs":\#(Self.ms(meanLogRestart))}"#
+            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun),"maxMs":\#(Self.ms(max)),"logRestarts":\#(logRestarts),"meanLogRestartMs":\#(Self.ms(meanLogRestart)),"logFramesPerRun":\#(logFramesPerRun),"logWritesPerRun":\#(logWritesPerRun)}"#
         }
 
         static func microsPerRun(_ cpu: Duration, _ runs: Int) -> Int {
@@ -123,6 +130,7 @@ struct ServerBench {
         let started = ContinuousClock.now
         let cpuBefore = CPUTime.process()
         let restartsBefore = ledger.logRestarts
+        let logBefore = SQLiteLedger.logWriteCounts
         let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int, Duration).self) { group in
             for _ in 0..<clients {
                 group.addTask {
@@ -156,6 +164,7 @@ struct ServerBench {
         let elapsed = ContinuousClock.now - started
         let processCPU = CPUTime.process() - cpuBefore
         let restarts = ledger.logRestarts
+        let logAfter = SQLiteLedger.logWriteCounts
         let sorted = outcomes.0.sorted()
         func quantile(_ q: Double) -> Duration {
             sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int((Double(sorted.count) * q).rounded(.up)) - 1)]
@@ -167,7 +176,8 @@ struct ServerBench {
             logRestarts: restarts.count - restartsBefore.count,
             meanLogRestart: restarts.count > restartsBefore.count
                 ? (restarts.total - restartsBefore.total) / (restarts.count - restartsBefore.count) : .zero,
-            processCPU: processCPU, clientCPU: outcomes.2)
+            processCPU: processCPU, clientCPU: outcomes.2, logFrames: logAfter.frames - logBefore.frames,
+            logWriteCalls: logAfter.systemCalls - logBefore.systemCalls)
     }
 
     /// Confirms on one whole answer that the quick success check reads it as a parser does.
