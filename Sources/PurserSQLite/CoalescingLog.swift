@@ -28,16 +28,20 @@ extension SQLiteLedger {
         return (Int(calls), Int(frames))
     }
 
-    /// The same counts for the log of `db`'s connection alone; `nil` when it has no log open
-    /// through the coalescing layer.
-    static func logWriteCounts(of db: Database) -> (systemCalls: Int, frames: Int)? {
+    /// The same counts for the log of `db`'s connection alone, with the bytes it holds
+    /// unwritten; `nil` when it has no log open through the coalescing layer.
+    static func logWriteCounts(of db: Database) -> (systemCalls: Int, frames: Int, pendingBytes: Int)? {
         var file: UnsafeMutableRawPointer?
         guard sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) == SQLITE_OK,
             let file
         else { return nil }
         var calls: Int64 = 0
         var frames: Int64 = 0
-        guard purser_coalescing_log_file_counts(file.assumingMemoryBound(to: sqlite3_file.self), &calls, &frames) == 1 else { return nil }
-        return (Int(calls), Int(frames))
+        var pending: Int32 = 0
+        guard
+            purser_coalescing_log_file_counts(
+                file.assumingMemoryBound(to: sqlite3_file.self), &calls, &frames, &pending) == 1
+        else { return nil }
+        return (Int(calls), Int(frames), Int(pending))
     }
 }

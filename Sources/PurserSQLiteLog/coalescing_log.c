@@ -13,9 +13,12 @@
 // of the commit frame's page, so no reader, in this process or another, can look for a frame
 // that is not yet in the file, and a failed write fails the commit as before. Any write that
 // does not follow the header-then-page pattern, and every read, sync, truncate, size query,
-// file control and close, first writes what is pending, so the file is exactly what SQLite
-// wrote whenever anything can observe it. Frames of a transaction that has not committed are
-// no more durable here than before: a crash before the commit loses them either way.
+// file control and close, first writes what is pending, and so does the end of every write
+// transaction (the release of the log's write lock, seen on the database file's shared-memory
+// lock), so that frames a rolled-back transaction spilled are in the file before another
+// writer can write there. The file is exactly what SQLite wrote whenever anything else can
+// observe it. Frames of a transaction that has not committed are no more durable here than
+// before: a crash before the commit loses them either way.
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -44,7 +47,19 @@ typedef struct CoalescingFile {
     int inCommitFrame;            // and that header was a commit frame's
     long long systemWrites;       // write calls passed on for this log
     long long frames;             // frame headers SQLite wrote to it
+    int buffers;                  // a log linked to its database file: its frames may be held
+    const char *name;             // a database file: the name SQLite opened it with
+    struct CoalescingFile *log;   // a database file: its connection's log, while open
+    struct CoalescingFile *database;  // a log: its connection's database file
+    struct CoalescingFile *nextOpen;  // the open database files, for linking logs to them
 } CoalescingFile;
+
+// WAL_WRITE_LOCK in SQLite's wal.c: the shared-memory lock a connection holds exclusively
+// from the start of a write transaction to its end, committed or rolled back.
+enum { walWriteLock = 0 };
+
+static pthread_mutex_t registryLock = PTHREAD_MUTEX_INITIALIZER;
+static CoalescingFile *openDatabases;
 
 static sqlite3_vfs *realVFS;
 static sqlite3_vfs coalescingVFS;
@@ -100,7 +115,7 @@ static int writeThrough(CoalescingFile *file, const void *bytes, int amount, sql
 
 static int coalescingWrite(sqlite3_file *base, const void *bytes, int amount, sqlite3_int64 offset) {
     CoalescingFile *file = (CoalescingFile *)base;
-    if (!file->isLog) return file->real->pMethods->xWrite(file->real, bytes, amount, offset);
+    if (!file->buffers) return file->real->pMethods->xWrite(file->real, bytes, amount, offset);
     if (file->pendingLength > 0 && offset != file->pendingOffset + file->pendingLength) {
         int code = writePending(file);
         if (code != SQLITE_OK) return code;
@@ -126,6 +141,16 @@ static int coalescingWrite(sqlite3_file *base, const void *bytes, int amount, sq
 static int coalescingClose(sqlite3_file *base) {
     CoalescingFile *file = (CoalescingFile *)base;
     int code = writePending(file);
+    pthread_mutex_lock(&registryLock);
+    if (file->database != NULL) file->database->log = NULL;
+    if (file->log != NULL) file->log->database = NULL;
+    for (CoalescingFile **link = &openDatabases; *link != NULL; link = &(*link)->nextOpen) {
+        if (*link == file) {
+            *link = file->nextOpen;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&registryLock);
     int closed = file->real->pMethods->xClose(file->real);
     free(file->pending);
     file->pending = NULL;
@@ -191,6 +216,16 @@ static int coalescingShmMap(sqlite3_file *base, int region, int size, int extend
 }
 
 static int coalescingShmLock(sqlite3_file *base, int offset, int count, int flags) {
+    CoalescingFile *file = (CoalescingFile *)base;
+    if ((flags & SQLITE_SHM_UNLOCK) && (flags & SQLITE_SHM_EXCLUSIVE) && offset <= walWriteLock &&
+        walWriteLock < offset + count && file->log != NULL) {
+        // A write transaction is ending. After a commit nothing is held (the commit frame wrote
+        // it all); after a rollback, frames that SQLite spilled may be. They are written now,
+        // while this connection still holds the write lock, as SQLite itself would have written
+        // them: held longer, they would land over whatever the next writer commits there. They
+        // belong to no transaction, so a failure to write them loses nothing.
+        (void)writePending(file->log);
+    }
     return real(base)->pMethods->xShmLock(real(base), offset, count, flags);
 }
 
@@ -233,10 +268,32 @@ static int coalescingOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *base
     const sqlite3_io_methods *methods = file->real->pMethods;
     if (methods == NULL) {
         base->pMethods = NULL;
-    } else {
-        int version = methods->iVersion < 1 ? 1 : (methods->iVersion > 3 ? 3 : methods->iVersion);
-        base->pMethods = &methodsByVersion[version - 1];
+        return code;
     }
+    int version = methods->iVersion < 1 ? 1 : (methods->iVersion > 3 ? 3 : methods->iVersion);
+    base->pMethods = &methodsByVersion[version - 1];
+    if (code != SQLITE_OK || name == NULL) return code;
+    pthread_mutex_lock(&registryLock);
+    if (flags & SQLITE_OPEN_MAIN_DB) {
+        file->name = name;
+        file->nextOpen = openDatabases;
+        openDatabases = file;
+    } else if (file->isLog) {
+        // SQLite keeps a connection's database, journal and log names in one allocation, and
+        // sqlite3_filename_database finds the database's within it: the very pointer that
+        // connection opened its database file with. A log whose database file is not found
+        // here is written through, unbuffered.
+        const char *database = sqlite3_filename_database(name);
+        for (CoalescingFile *open = openDatabases; open != NULL; open = open->nextOpen) {
+            if (open->name == database) {
+                open->log = file;
+                file->database = open;
+                file->buffers = 1;
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&registryLock);
     return code;
 }
 
@@ -363,14 +420,16 @@ int purser_install_coalescing_log(void) {
     return installCode;
 }
 
-int purser_coalescing_log_file_counts(sqlite3_file *base, long long *systemWrites, long long *frameWrites) {
+int purser_coalescing_log_file_counts(
+    sqlite3_file *base, long long *systemWrites, long long *frameWrites, int *pendingBytes) {
     if (base == NULL) return 0;
     const sqlite3_io_methods *methods = base->pMethods;
     if (methods != &methodsByVersion[0] && methods != &methodsByVersion[1] && methods != &methodsByVersion[2]) return 0;
     CoalescingFile *file = (CoalescingFile *)base;
     *systemWrites = file->systemWrites;
     *frameWrites = file->frames;
-    return 1;
+    *pendingBytes = file->pendingLength;
+    return file->buffers;
 }
 
 void purser_coalescing_log_counts(long long *systemWrites, long long *frameWrites) {

@@ -112,4 +112,60 @@ struct CoalescingLogTests {
         #expect(again.0 == [0, 1])
         #expect(again.1 == "ok")
     }
+
+    @Test("frames left from a rolled-back transaction never overwrite what another writer committed after it")
+    func rolledBackFramesNeverOverwriteLaterCommits() throws {
+        let fixture = try LedgerFixture()
+        let first = fixture.ledger.pool
+        try first.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TABLE shared (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+        }
+        // A second ledger on the same file: a second writer connection, as another process has.
+        let second = try fixture.reopen().pool
+        struct Abandon: Error {}
+        try first.writeWithoutTransaction { db in
+            // An empty log: undoing the transaction below then re-reads no page from the log,
+            // which would write the held frames on its own.
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try db.execute(sql: "PRAGMA cache_size = 8")
+            let before = try #require(SQLiteLedger.logWriteCounts(of: db))
+            var heldAtRollback = 0
+            #expect(throws: Abandon.self) {
+                try db.inTransaction {
+                    for id in 1...100 {
+                        try db.execute(sql: "INSERT INTO shared (id, body) VALUES (?, randomblob(600))", arguments: [id])
+                    }
+                    heldAtRollback = try #require(SQLiteLedger.logWriteCounts(of: db)).pendingBytes
+                    throw Abandon()
+                }
+            }
+            let after = try #require(SQLiteLedger.logWriteCounts(of: db))
+            // The abandoned transaction spilled frames into the log and still held some when it
+            // rolled back (the case under test), and none are held once it has ended.
+            #expect(after.frames - before.frames > 20)
+            #expect(heldAtRollback > 0)
+            #expect(after.pendingBytes == 0)
+            try db.execute(sql: "PRAGMA cache_size = -2000")
+        }
+        // The other writer commits where the abandoned frames would have gone.
+        try second.writeWithoutTransaction { db in
+            try db.inTransaction {
+                for id in 1_000..<1_200 {
+                    try db.execute(sql: "INSERT INTO shared (id, body) VALUES (?, zeroblob(600))", arguments: [id])
+                }
+                return .commit
+            }
+        }
+        // The first writer writes again: nothing it held may land over the second's frames.
+        try first.writeWithoutTransaction { db in
+            try db.execute(sql: "INSERT INTO shared (id, body) VALUES (5000, x'05')")
+        }
+        let third = try fixture.reopen()
+        let (ids, check) = try third.pool.read { db in
+            (try Int.fetchAll(db, sql: "SELECT id FROM shared ORDER BY id"),
+                try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+        }
+        #expect(ids == Array(1_000..<1_200) + [5000])
+        #expect(check == "ok")
+    }
 }

@@ -11,8 +11,10 @@ int purser_install_coalescing_log(void);
 void purser_coalescing_log_counts(long long *systemWrites, long long *frameWrites);
 
 /// The same counts for one open log, given the `sqlite3_file` SQLite uses for it (as
-/// `SQLITE_FCNTL_JOURNAL_POINTER` returns it); 0 if the file is not this VFS's.
+/// `SQLITE_FCNTL_JOURNAL_POINTER` returns it), and the bytes it holds unwritten; returns 0 if
+/// the file is not a log this VFS buffers.
 struct sqlite3_file;
-int purser_coalescing_log_file_counts(struct sqlite3_file *file, long long *systemWrites, long long *frameWrites);
+int purser_coalescing_log_file_counts(
+    struct sqlite3_file *file, long long *systemWrites, long long *frameWrites, int *pendingBytes);
 
 #endif
