@@ -45,6 +45,7 @@ typedef struct CoalescingFile {
     sqlite3_int64 pendingOffset;  // where pending[0] goes in the file
     int expectsPage;              // the last write was a frame header; its page comes next
     int inCommitFrame;            // and that header was a commit frame's
+    int committed;                // the transaction's commit frame is written: the rest goes through
     long long systemWrites;       // write calls passed on for this log
     long long frames;             // frame headers SQLite wrote to it
     int buffers;                  // a log linked to its database file: its frames may be held
@@ -116,6 +117,11 @@ static int writeThrough(CoalescingFile *file, const void *bytes, int amount, sql
 static int coalescingWrite(sqlite3_file *base, const void *bytes, int amount, sqlite3_int64 offset) {
     CoalescingFile *file = (CoalescingFile *)base;
     if (!file->buffers) return file->real->pMethods->xWrite(file->real, bytes, amount, offset);
+    // After its commit frame, a transaction may still rewrite frame headers in place (SQLite
+    // recomputes their checksums when it overwrote one of its own frames), just before it makes
+    // the commit visible: nothing follows them to write them out, so until the write lock is
+    // released every write goes to the file at once.
+    if (file->committed) return writeThrough(file, bytes, amount, offset);
     if (file->pendingLength > 0 && offset != file->pendingOffset + file->pendingLength) {
         int code = writePending(file);
         if (code != SQLITE_OK) return code;
@@ -130,9 +136,10 @@ static int coalescingWrite(sqlite3_file *base, const void *bytes, int amount, sq
         return SQLITE_OK;
     }
     if (file->expectsPage && file->pendingLength > 0) {
+        file->committed = file->inCommitFrame;
         if (!keep(file, bytes, amount, offset)) return writeThrough(file, bytes, amount, offset);
         file->expectsPage = 0;
-        if (file->inCommitFrame || file->pendingLength >= flushThreshold) return writePending(file);
+        if (file->committed || file->pendingLength >= flushThreshold) return writePending(file);
         return SQLITE_OK;
     }
     return writeThrough(file, bytes, amount, offset);
@@ -225,6 +232,7 @@ static int coalescingShmLock(sqlite3_file *base, int offset, int count, int flag
         // them: held longer, they would land over whatever the next writer commits there. They
         // belong to no transaction, so a failure to write them loses nothing.
         (void)writePending(file->log);
+        file->log->committed = 0;
     }
     return real(base)->pMethods->xShmLock(real(base), offset, count, flags);
 }

@@ -168,4 +168,40 @@ struct CoalescingLogTests {
         #expect(ids == Array(1_000..<1_200) + [5000])
         #expect(check == "ok")
     }
+
+    @Test("a transaction that rewrote its own spilled frames commits, and its log recovers from the files alone")
+    func rewrittenFramesRecover() throws {
+        let fixture = try LedgerFixture()
+        let rows = 400
+        try fixture.ledger.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TABLE rewritten (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            // A tiny page cache spills pages into the log mid-transaction; changing them again
+            // makes SQLite overwrite its own frames and then rewrite their checksums.
+            try db.execute(sql: "PRAGMA cache_size = 8")
+            try db.inTransaction {
+                for id in 0..<rows {
+                    try db.execute(sql: "INSERT INTO rewritten (id, body) VALUES (?, printf('%0500d', ?))", arguments: [id, id])
+                }
+                try db.execute(sql: "UPDATE rewritten SET body = printf('%0600d', id)")
+                return .commit
+            }
+            try db.execute(sql: "PRAGMA cache_size = -2000")
+            #expect(try #require(SQLiteLedger.logWriteCounts(of: db)).pendingBytes == 0)
+        }
+        // Copies of the file and its log, read as a restarted process would: from the log's
+        // frames and their checksums, with no shared memory to trust.
+        let copy = fixture.directory.url.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for suffix in ["", "-wal"] {
+            try FileManager.default.copyItem(
+                atPath: fixture.path + suffix, toPath: copy.appendingPathComponent("purser.db" + suffix).path)
+        }
+        let queue = try DatabaseQueue(path: copy.appendingPathComponent("purser.db").path)
+        let (count, check) = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM rewritten WHERE body = printf('%0600d', id)"),
+                try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+        }
+        #expect(count == rows)
+        #expect(check == "ok")
+    }
 }
