@@ -1,7 +1,6 @@
 import Foundation
 internal import GRDB
 import Purser
-internal import PurserSQLiteLog
 
 /// The durable ledger, the embedded default: budgets, reservations, append-only entries,
 /// alerts and runs in one SQLite file (`<data dir>/purser.db`), shared safely by every

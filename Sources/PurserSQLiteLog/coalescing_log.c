@@ -16,8 +16,9 @@
 // file control and close, first writes what is pending, and so does the end of every write
 // transaction (the release of the log's write lock, seen on the database file's shared-memory
 // lock), so that frames a rolled-back transaction spilled are in the file before another
-// writer can write there. The file is exactly what SQLite wrote whenever anything else can
-// observe it. Frames of a transaction that has not committed are no more durable here than
+// writer can write there. Once a transaction's commit frame is written, the rest of what it
+// writes (checksums SQLite rewrites when it overwrote one of its own frames) goes straight to
+// the file. The file is exactly what SQLite wrote whenever anything else can observe it. Frames of a transaction that has not committed are no more durable here than
 // before: a crash before the commit loses them either way.
 
 #include <pthread.h>
@@ -38,7 +39,6 @@ enum {
 typedef struct CoalescingFile {
     sqlite3_file base;
     sqlite3_file *real;  // the default VFS's file, allocated right after this struct
-    int isLog;           // opened by SQLite as a write-ahead log
     unsigned char *pending;
     int pendingLength;
     int pendingCapacity;
@@ -271,7 +271,6 @@ static int coalescingOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *base
     CoalescingFile *file = (CoalescingFile *)base;
     memset(file, 0, sizeof(*file));
     file->real = (sqlite3_file *)&file[1];
-    file->isLog = (flags & SQLITE_OPEN_WAL) != 0;
     int code = realVFS->xOpen(realVFS, name, file->real, flags, outFlags);
     const sqlite3_io_methods *methods = file->real->pMethods;
     if (methods == NULL) {
@@ -286,7 +285,7 @@ static int coalescingOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *base
         file->name = name;
         file->nextOpen = openDatabases;
         openDatabases = file;
-    } else if (file->isLog) {
+    } else if (flags & SQLITE_OPEN_WAL) {
         // SQLite keeps a connection's database, journal and log names in one allocation, and
         // sqlite3_filename_database finds the database's within it: the very pointer that
         // connection opened its database file with. A log whose database file is not found
