@@ -226,11 +226,13 @@ public actor RunManager {
         }
         let handle: RunHandle
         do {
+            let log = run.events
             handle = try await engine.start(
                 run.graph, input: run.request.input,
                 options: RunOptions(
                     runID: id, tags: run.request.tags, replaysJournal: run.resumed, savesFinalSummary: false,
-                    savesStartSummary: !run.acceptedAsRunning, budgets: budgets))
+                    savesStartSummary: !run.acceptedAsRunning, budgets: budgets),
+                sink: RunEventSink { log.append($0) })
         } catch {
             // Refused before anything ran: recorded as a failed run, so it is not resumed.
             let failed = RunResult(
@@ -247,7 +249,6 @@ public actor RunManager {
         states[id]?.startedAt = startedAt
         metrics.started(workflow: run.request.workflow)
         Task.detached {
-            for await event in handle.events { run.events.append(event) }
             let result = await handle.result()
             // Encoded here, not on the actor, which every run's start and end go through.
             let document = Self.document(run: run, result: result, startedAt: startedAt)

@@ -53,4 +53,38 @@ struct GroupCommitTests {
         let alone = try await Self.values(in: ledger).filter { $0 >= 100_000 }
         #expect(alone == (100_000..<100_040).filter { $0 % 7 != 0 })
     }
+
+    /// A batch runs without savepoints and, when one of its operations throws, runs again with
+    /// them: what every kept operation saw (and returned) is then what the committed table
+    /// holds, as if the refused ones had never run.
+    @Test func operationsAfterARefusedOneSeeOnlyWhatWasKept() async throws {
+        let fixture = try LedgerFixture()
+        let ledger = fixture.ledger
+        try await ledger.writeImmediately { db in try db.execute(sql: "CREATE TABLE probe (value INTEGER NOT NULL)") }
+        var sawABatch = false
+        for round in 0..<20 where !sawABatch {
+            let seen = await withTaskGroup(of: Int?.self) { group in
+                for index in 0..<48 {
+                    let refused = index % 5 == 2
+                    group.addTask {
+                        try? await ledger.writeImmediately { db -> Int in
+                            try db.execute(sql: "INSERT INTO probe (value) VALUES (?)", arguments: [round * 100 + index])
+                            if refused { throw Refused() }
+                            return try Int.fetchOne(db, sql: "SELECT count(*) FROM probe WHERE value >= ?", arguments: [round * 100]) ?? -1
+                        }
+                    }
+                }
+                return await group.reduce(into: [Int]()) { if let count = $1 { $0.append(count) } }
+            }
+            let kept = (0..<48).filter { $0 % 5 != 2 }.count
+            // Each kept write saw itself and the kept writes before it, and nothing refused.
+            #expect(seen.sorted() == Array(1...kept))
+            let stored = try await ledger.pool.read {
+                try Int.fetchOne($0, sql: "SELECT count(*) FROM probe WHERE value >= ?", arguments: [round * 100])
+            }
+            #expect(stored == kept)
+            sawABatch = ledger.batcher.handsOperationsOver
+        }
+        #expect(sawABatch, "48 writes at once never shared a commit")
+    }
 }

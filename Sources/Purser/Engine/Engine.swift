@@ -98,11 +98,12 @@ public actor Engine {
     }
 
     /// Starts a run and returns at once with its handle: its id, its live events and its result.
+    /// With `sink`, the events go to it as they happen and the handle's stream is empty.
     ///
     /// Throws before anything runs when the input breaks the workflow's input schema.
-    public nonisolated func start(_ graph: WorkflowGraph, input: JSONValue, options: RunOptions = RunOptions())
-        async throws(PurserError) -> RunHandle
-    {
+    public nonisolated func start(
+        _ graph: WorkflowGraph, input: JSONValue, options: RunOptions = RunOptions(), sink: RunEventSink? = nil
+    ) async throws(PurserError) -> RunHandle {
         let workflow = graph.workflow
         if let schema = workflow.inputSchema {
             let problems = schema.violations(of: input)
@@ -124,7 +125,7 @@ public actor Engine {
             throw PurserError(.invalidInput, "run \(runID) is already running")
         }
         do {
-            let handle = try await begin(graph, input: input, runID: runID, options: options)
+            let handle = try await begin(graph, input: input, runID: runID, options: options, sink: sink)
             active.withLock { active in
                 if case .endedWhileStarting = active[runID] {
                     active[runID] = nil
@@ -141,9 +142,9 @@ public actor Engine {
 
     /// ``start(_:input:options:)`` once the run's id is claimed: reads its journal, estimates
     /// and admits it, and launches its task.
-    private nonisolated func begin(_ graph: WorkflowGraph, input: JSONValue, runID: RunID, options: RunOptions)
-        async throws(PurserError) -> RunHandle
-    {
+    private nonisolated func begin(
+        _ graph: WorkflowGraph, input: JSONValue, runID: RunID, options: RunOptions, sink: RunEventSink?
+    ) async throws(PurserError) -> RunHandle {
         let workflow = graph.workflow
         var journaled: [String: JournalEntry] = [:]
         do {
@@ -167,9 +168,16 @@ public actor Engine {
         }
 
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+        let output: RunEventSink
+        if let sink {
+            continuation.finish()
+            output = sink
+        } else {
+            output = RunEventSink { continuation.yield($0) }
+        }
         let state = RunState(
-            runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: continuation,
-            admissionBudgets: admissionBudgets)
+            runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: output,
+            endEvents: { continuation.finish() }, admissionBudgets: admissionBudgets)
         let executor = RunExecutor(
             environment: environment, state: state, runID: runID, workflow: workflow.name, tags: options.tags,
             options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate))
@@ -319,7 +327,8 @@ public actor Engine {
 /// A run in progress: its id, its live events, and its result once it ends.
 public struct RunHandle: Sendable {
     public let id: RunID
-    /// Run and step events as they happen; the stream ends when the run does.
+    /// Run and step events as they happen; the stream ends when the run does. Empty for a run
+    /// started with a ``RunEventSink``.
     public let events: AsyncStream<RunEvent>
     /// The estimate the run was admitted on (also in its result), for callers that answer
     /// before the run ends; `nil` when the run was started without one.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The one piece of mutable state a run has: its records, totals, the per-run call
-/// limit, and the event stream. Step code runs outside this actor and reports to it.
+/// limit, and where its events go. Step code runs outside this actor and reports to it.
 actor RunState {
     let runID: RunID
     let workflow: String
@@ -14,19 +14,22 @@ actor RunState {
     private var totals = RunTotals()
     private var plannedCalls = 0
     private var observations = RunObservations()
-    private let events: AsyncStream<RunEvent>.Continuation
+    private let events: RunEventSink
+    /// Called after the run's last event (ends the handle's stream).
+    private let endEvents: @Sendable () -> Void
     /// The budgets read at admission, for the run's first routing decision; dropped when the
     /// first step ends (see ``AdmissionBudgets``).
     nonisolated let admissionBudgets: AdmissionBudgets?
 
     init(
-        runID: RunID, workflow: String, limit: Int, events: AsyncStream<RunEvent>.Continuation,
+        runID: RunID, workflow: String, limit: Int, events: RunEventSink, endEvents: @escaping @Sendable () -> Void = {},
         admissionBudgets: AdmissionBudgets? = nil
     ) {
         self.runID = runID
         self.workflow = workflow
         self.limit = max(1, limit)
         self.events = events
+        self.endEvents = endEvents
         self.admissionBudgets = admissionBudgets
     }
 
@@ -56,7 +59,7 @@ actor RunState {
                 throw CancellationError()
             }
         }
-        events.yield(.stepStarted(key: key, kind: kind, tierID: tierID))
+        events.send(.stepStarted(key: key, kind: kind, tierID: tierID))
     }
 
     /// Records a finished call and hands its slot on.
@@ -96,30 +99,30 @@ actor RunState {
     func add(_ record: StepRecord) {
         records.append(record)
         totals.add(record)
-        events.yield(.stepFinished(record))
+        events.send(.stepFinished(record))
     }
 
     func retrying(key: String, attempt: Int, error: PurserError, delay: Duration) {
-        events.yield(.stepRetrying(key: key, attempt: attempt, error: error, delaySeconds: delay.seconds))
+        events.send(.stepRetrying(key: key, attempt: attempt, error: error, delaySeconds: delay.seconds))
     }
 
     func rerouted(key: String, from: TierRejection, to tierID: String) {
-        events.yield(.stepRerouted(key: key, from: from, toTierID: tierID))
+        events.send(.stepRerouted(key: key, from: from, toTierID: tierID))
     }
 
     func plan(additionalCalls: Int) {
         guard additionalCalls > 0 else { return }
         plannedCalls += additionalCalls
-        events.yield(.callsPlanned(total: plannedCalls))
+        events.send(.callsPlanned(total: plannedCalls))
     }
 
     func emit(_ event: RunEvent) {
-        events.yield(event)
+        events.send(event)
     }
 
     func finish(_ summary: RunSummary) {
-        events.yield(.runFinished(summary))
-        events.finish()
+        events.send(.runFinished(summary))
+        endEvents()
     }
 
     func observeForEach(_ stepID: String, count: Int) {
