@@ -9,6 +9,25 @@ struct JSONTests {
         #expect(value.compactJSON == #"{"a":"x\"yé😀","b":[1,2.5,true,null]}"#)
     }
 
+    /// Escapes land exactly where they belong, whatever surrounds them: at the ends, side by
+    /// side, between multi-byte characters, and before a combining mark (with which the quote
+    /// is one character).
+    @Test(arguments: [
+        ("", #""""#),
+        ("plain", #""plain""#),
+        ("\"", #""\"""#),
+        ("\"\"\\", #""\"\"\\""#),
+        ("a\nb\tc\r", #""a\nb\tc\r""#),
+        ("\u{1}x\u{1f}", #""\u0001x\u001f""#),
+        ("é\"😀\"é", #""é\"😀\"é""#),
+        ("\"\u{301}x", "\"\\\"\u{301}x\""),
+        ("e\u{301}\n", "\"e\u{301}\\n\""),
+    ])
+    func escapesStringsExactly(text: String, json: String) throws {
+        #expect(JSONValue.string(text).compactJSON == json)
+        #expect(try JSONValue(parsing: json) == .string(text))
+    }
+
     @Test(arguments: [
         ("", 0), ("{", 1), ("[1,]", 3), (#"{"a" 1}"#, 5), ("tru", 0), ("01", 1), ("1 2", 2), (#""\ud800""#, 7),
         ("\"a\nb\"", 2), ("[1e]", 3),

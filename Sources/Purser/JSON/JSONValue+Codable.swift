@@ -115,23 +115,39 @@ extension JSONValue {
         return "\(value)"
     }
 
+    /// Copies the runs between escapes whole: appending scalar by scalar made this most of a
+    /// stored request's encoding (the server stores every run's request this way).
     static func writeEscaped(_ string: String, to out: inout String) {
         out += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                out += "\\u"
-                let hex = String(s.value, radix: 16)
-                out += String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        let utf8 = string.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            // Every byte that needs escaping is ASCII, so the runs between are whole scalars
+            // (sliced by scalars: a quote and a combining mark after it are one character).
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
+                out += Substring(string.unicodeScalars[start..<index])
+                out += escape(byte)
+                start = utf8.index(after: index)
             }
+            index = utf8.index(after: index)
         }
+        out += Substring(string.unicodeScalars[start..<utf8.endIndex])
         out += "\""
+    }
+
+    private static func escape(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): return "\\\""
+        case UInt8(ascii: "\\"): return "\\\\"
+        case UInt8(ascii: "\n"): return "\\n"
+        case UInt8(ascii: "\r"): return "\\r"
+        case UInt8(ascii: "\t"): return "\\t"
+        default:
+            let hex = String(byte, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
     }
 }
 
