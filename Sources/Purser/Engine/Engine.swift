@@ -168,16 +168,11 @@ public actor Engine {
         }
 
         let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
-        let output: RunEventSink
-        if let sink {
-            continuation.finish()
-            output = sink
-        } else {
-            output = RunEventSink { continuation.yield($0) }
-        }
+        // A caller's sink takes the events; the handle's stream then ends at once, empty.
+        if sink != nil { continuation.finish() }
         let state = RunState(
-            runID: runID, workflow: workflow.name, limit: options.maxConcurrency, events: output,
-            endEvents: { continuation.finish() }, admissionBudgets: admissionBudgets)
+            runID: runID, workflow: workflow.name, limit: options.maxConcurrency,
+            events: sink ?? RunEventSink(continuation), admissionBudgets: admissionBudgets)
         let executor = RunExecutor(
             environment: environment, state: state, runID: runID, workflow: workflow.name, tags: options.tags,
             options: options, journaled: journaled, expectedOutput: Self.expectedOutputPerCall(estimate))

@@ -7,8 +7,17 @@
 /// run's own tasks, and must return quickly: the run waits for it.
 public struct RunEventSink: Sendable {
     let send: @Sendable (RunEvent) -> Void
+    /// Called after the run's last event.
+    let end: @Sendable () -> Void
 
     public init(_ send: @escaping @Sendable (RunEvent) -> Void) {
         self.send = send
+        end = {}
+    }
+
+    /// The sink behind ``RunHandle/events``: it feeds the stream and ends it with the run.
+    init(_ stream: AsyncStream<RunEvent>.Continuation) {
+        send = { stream.yield($0) }
+        end = { stream.finish() }
     }
 }

@@ -15,21 +15,17 @@ actor RunState {
     private var plannedCalls = 0
     private var observations = RunObservations()
     private let events: RunEventSink
-    /// Called after the run's last event (ends the handle's stream).
-    private let endEvents: @Sendable () -> Void
     /// The budgets read at admission, for the run's first routing decision; dropped when the
     /// first step ends (see ``AdmissionBudgets``).
     nonisolated let admissionBudgets: AdmissionBudgets?
 
     init(
-        runID: RunID, workflow: String, limit: Int, events: RunEventSink, endEvents: @escaping @Sendable () -> Void = {},
-        admissionBudgets: AdmissionBudgets? = nil
+        runID: RunID, workflow: String, limit: Int, events: RunEventSink, admissionBudgets: AdmissionBudgets? = nil
     ) {
         self.runID = runID
         self.workflow = workflow
         self.limit = max(1, limit)
         self.events = events
-        self.endEvents = endEvents
         self.admissionBudgets = admissionBudgets
     }
 
@@ -122,7 +118,7 @@ actor RunState {
 
     func finish(_ summary: RunSummary) {
         events.send(.runFinished(summary))
-        endEvents()
+        events.end()
     }
 
     func observeForEach(_ stepID: String, count: Int) {
