@@ -18,6 +18,9 @@ enum LedgerSchema {
         migrator.registerMigration("v3: submissions") { db in
             try db.execute(sql: submissions)
         }
+        migrator.registerMigration("v4: one row per run") { db in
+            try db.execute(sql: oneRowPerRun)
+        }
         return migrator
     }
 
@@ -38,6 +41,62 @@ enum LedgerSchema {
         CREATE INDEX submission_unfinished ON submission(submitted_at_ms) WHERE finished = 0;
         CREATE INDEX run_status ON run(status, seq);
         CREATE INDEX run_seq ON run(seq);
+        """
+
+    /// Runs in one table: what the engine saves of every run (columns to filter and total on,
+    /// and the whole summary as JSON, to read back exactly) and, for a run the server accepted,
+    /// its submission beside it (the request as it came, its idempotency key, when it came, and
+    /// the API's document of the run once it ends). A CLI run has no submission: those columns
+    /// are NULL, `finished` too; a submitted one has `finished` 0 until it ends, then 1.
+    ///
+    /// Why one row: v3 kept submissions in a table of their own, so a server's run wrote two
+    /// rows when accepted and two when it ended, every one with its indexes, on the writer that
+    /// every run waits for. `seq`, the order runs were first saved in (the cursor of a run
+    /// listing), is the row id, so it needs no index of its own either. The partial indexes
+    /// hold only what is looked up: idempotency keys that were given, runs not yet finished.
+    ///
+    /// The rows are copied in `seq` order and numbered again from 1 (cursors handed out before
+    /// the upgrade do not survive it; a submission always has its run row, written in the same
+    /// transaction, so the join loses none).
+    private static let oneRowPerRun = """
+        CREATE TABLE run_v4 (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            workflow TEXT NOT NULL,
+            status TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            started_at_ms INTEGER NOT NULL,
+            ended_at_ms INTEGER,
+            cost_micros INTEGER NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            model_calls INTEGER NOT NULL,
+            tool_calls INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            request TEXT,
+            idempotency_key TEXT,
+            submitted_at_ms INTEGER,
+            finished INTEGER,
+            document TEXT,
+            CHECK ((request IS NULL) = (submitted_at_ms IS NULL)),
+            CHECK ((request IS NULL) = (finished IS NULL)),
+            CHECK (request IS NOT NULL OR (idempotency_key IS NULL AND document IS NULL))
+        );
+        INSERT INTO run_v4 (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
+            output_tokens, model_calls, tool_calls, summary, request, idempotency_key, submitted_at_ms, finished,
+            document)
+        SELECT r.id, r.workflow, r.status, r.tags, r.started_at_ms, r.ended_at_ms, r.cost_micros, r.input_tokens,
+            r.output_tokens, r.model_calls, r.tool_calls, r.summary, s.request, s.idempotency_key, s.submitted_at_ms,
+            s.finished, s.document
+        FROM run r LEFT JOIN submission s ON s.id = r.id
+        ORDER BY r.seq, r.rowid;
+        DROP TABLE submission;
+        DROP TABLE run;
+        ALTER TABLE run_v4 RENAME TO run;
+        CREATE UNIQUE INDEX run_idempotency_key ON run(idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX run_unfinished ON run(submitted_at_ms) WHERE finished = 0;
+        CREATE INDEX run_status ON run(status, seq);
+        CREATE INDEX run_recent ON run(started_at_ms, seq);
         """
 
     /// Each finished step of a run with its output, so a run started again with the same id
@@ -177,7 +236,7 @@ enum LedgerSchema {
         """
 
     /// Runs as the engine saves them: columns to filter and total on, and the whole summary as
-    /// JSON so it reads back exactly.
+    /// JSON so it reads back exactly. (Replaced by v4's table.)
     private static let runs = """
         CREATE TABLE run (
             id TEXT PRIMARY KEY,

@@ -13,27 +13,33 @@ extension SQLiteLedger: RunStore {
         try await writeImmediately { db in try Self.saveRun(run, json: json, in: db) }
     }
 
-    /// Inserts or updates a run's row; `json` is the encoded summary.
+    /// Inserts or updates a run's row; `json` is the encoded summary. A submitted run's request
+    /// and document, in the same row, are left as they are.
     static func saveRun(_ run: RunSummary, json: [UInt8], in db: Database) throws {
         try RawStatement(
             db,
             """
             INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
-                output_tokens, model_calls, tool_calls, summary, seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run))
+                output_tokens, model_calls, tool_calls, summary)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET workflow = excluded.workflow, status = excluded.status,
                 tags = excluded.tags, started_at_ms = excluded.started_at_ms, ended_at_ms = excluded.ended_at_ms,
                 cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
                 output_tokens = excluded.output_tokens, model_calls = excluded.model_calls,
                 tool_calls = excluded.tool_calls, summary = excluded.summary
             """
-        ).run([
+        ).run(summaryColumns(run, json: json))
+    }
+
+    /// The values of the run row's summary columns, in the order `saveRun` names them.
+    static func summaryColumns(_ run: RunSummary, json: [UInt8]) -> [RawStatement.Value] {
+        [
             .text(run.id.rawValue), .text(run.workflow), .text(run.status.rawValue), .text(StoredText.tags(run.tags)),
             .integer(StoredTime.milliseconds(run.startedAt)), .optional(run.endedAt.map(StoredTime.milliseconds)),
             .integer(run.totals.cost.micros), .integer(run.totals.usage.inputTokens),
             .integer(run.totals.usage.outputTokens), .integer(run.totals.modelCalls), .integer(run.totals.toolCalls),
             .utf8(json),
-        ])
+        ]
     }
 
     public func run(_ id: RunID) async throws -> RunSummary? {

@@ -33,10 +33,10 @@ public struct RunPage: Sendable, Hashable {
     public var nextCursor: Int64?
 }
 
-/// What the server keeps of the runs it accepted. Accepting a run writes its submission and a
-/// `queued` run row in one transaction, so a run is either wholly accepted (and will run, even
-/// after a crash) or not at all; the unique idempotency key makes a repeated request find the
-/// first run instead of starting another.
+/// What the server keeps of the runs it accepted, in the run's own row (see `LedgerSchema`).
+/// Accepting a run writes that row, request and summary together, in one statement, so a run is
+/// either wholly accepted (and will run, even after a crash) or not at all; the unique
+/// idempotency key makes a repeated request find the first run instead of starting another.
 extension SQLiteLedger {
     /// Stores `submission` with a `queued` run summary, or, when a submission with the same
     /// idempotency key exists, stores nothing and returns that one. `created` says which.
@@ -55,21 +55,23 @@ extension SQLiteLedger {
         let outcome: (existing: String?, budgets: [BudgetStatus]?) = try await writeImmediately { db in
             if let key = submission.idempotencyKey,
                 let id = try String.fetchOne(
-                    db, sql: "SELECT id FROM submission WHERE idempotency_key = ?", arguments: [key])
+                    db, sql: "SELECT id FROM run WHERE idempotency_key = ?", arguments: [key])
             {
                 return (id, nil)
             }
             try RawStatement(
                 db,
                 """
-                INSERT INTO submission (id, idempotency_key, workflow, request, submitted_at_ms)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO run (id, workflow, status, tags, started_at_ms, ended_at_ms, cost_micros, input_tokens,
+                    output_tokens, model_calls, tool_calls, summary, request, idempotency_key, submitted_at_ms,
+                    finished)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                 """
-            ).run([
-                .text(submission.id.rawValue), .optional(submission.idempotencyKey), .text(submission.workflow),
-                .text(request), .integer(StoredTime.milliseconds(submission.submittedAt)),
-            ])
-            try Self.saveRun(summary, json: runJSON, in: db)
+            ).run(
+                Self.summaryColumns(summary, json: runJSON) + [
+                    .text(request), .optional(submission.idempotencyKey),
+                    .integer(StoredTime.milliseconds(submission.submittedAt)),
+                ])
             guard readsBudgets else { return (nil, nil) }
             let budgets = try Self.statuses(
                 applyingTo: submission.workflow, tags: summary.tags, runID: submission.id, budgets: budgetCache,
@@ -84,21 +86,38 @@ extension SQLiteLedger {
     }
 
     /// Records the end of an accepted run: `document`, the JSON the API answers for it, and,
-    /// when given, the run's final summary, in the same transaction (one write where the
-    /// engine's own save of the summary would be a second).
+    /// when given, the run's final summary, in one statement (where the engine's own save of the
+    /// summary would be a second write).
     public func finishSubmission(_ id: RunID, document: Data, summary: RunSummary? = nil) async throws {
         let runJSON = try summary.map { try StreamingJSONEncoder().encodeBytes($0) }
         try await writeImmediately { db in
-            try RawStatement(db, "UPDATE submission SET finished = 1, document = ? WHERE id = ?")
-                .run([.utf8(document), .text(id.rawValue)])
-            if let summary, let runJSON { try Self.saveRun(summary, json: runJSON, in: db) }
+            guard let summary, let runJSON else {
+                try RawStatement(db, "UPDATE run SET finished = 1, document = ? WHERE id = ? AND request IS NOT NULL")
+                    .run([.utf8(document), .text(id.rawValue)])
+                guard db.changesCount == 1 else { throw LedgerError("no accepted run \(id) to finish") }
+                return
+            }
+            // The summary's own id is the row's; `id` names the submission the document is for.
+            guard summary.id == id else { throw LedgerError("run \(summary.id) cannot finish submission \(id)") }
+            try RawStatement(
+                db,
+                """
+                UPDATE run SET workflow = ?2, status = ?3, tags = ?4, started_at_ms = ?5, ended_at_ms = ?6,
+                    cost_micros = ?7, input_tokens = ?8, output_tokens = ?9, model_calls = ?10, tool_calls = ?11,
+                    summary = ?12, finished = 1, document = ?13
+                WHERE id = ?1 AND request IS NOT NULL
+                """
+            ).run(Self.summaryColumns(summary, json: runJSON) + [.utf8(document)])
+            guard db.changesCount == 1 else { throw LedgerError("no accepted run \(id) to finish") }
         }
     }
 
     public func submission(_ id: RunID) async throws -> Submission? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id.rawValue])
-                .map(Self.submission(from:))
+            try Row.fetchOne(
+                db, sql: "SELECT \(Self.submissionColumns) FROM run WHERE id = ? AND request IS NOT NULL",
+                arguments: [id.rawValue]
+            ).map(Self.submission(from:))
         }
     }
 
@@ -106,10 +125,13 @@ extension SQLiteLedger {
     public func unfinishedSubmissions() throws -> [Submission] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM submission WHERE finished = 0 ORDER BY submitted_at_ms, rowid"
+                db,
+                sql: "SELECT \(Self.submissionColumns) FROM run WHERE finished = 0 ORDER BY submitted_at_ms, seq"
             ).map(Self.submission(from:))
         }
     }
+
+    private static let submissionColumns = "id, idempotency_key, workflow, request, submitted_at_ms, document"
 
     /// Runs (any process's, the server's and the CLI's), newest first, optionally of one status
     /// and one workflow; `cursor` continues after the last page.
