@@ -85,7 +85,10 @@ struct ReconcileTests {
         // Dead from the moment it is killed, zombie or reaped.
         let deadline = Date().addingTimeInterval(10)
         while identity.isAlive, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(!identity.isAlive)
+        // Failed once in a local full run (never in CI): the kernel's view says why, if again.
+        #expect(
+            !identity.isAlive,
+            "pid \(pid) after SIGKILL: \((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "no /proc entry")")
         let report = try fixture.ledger.reconcile()
         #expect(report.reconciled.map(\.amount) == [Money(micros: 70)])
         child.waitUntilExit()
