@@ -31,7 +31,9 @@ extension SQLiteLedger: RunStore {
         ).run(summaryColumns(run, json: json))
     }
 
-    /// The values of the run row's summary columns, in the order `saveRun` names them.
+    /// The values of the run row's summary columns, in this order (which `saveRun`, acceptance
+    /// and the end of a submitted run bind them in): id, workflow, status, tags, started_at_ms,
+    /// ended_at_ms, cost_micros, input_tokens, output_tokens, model_calls, tool_calls, summary.
     static func summaryColumns(_ run: RunSummary, json: [UInt8]) -> [RawStatement.Value] {
         [
             .text(run.id.rawValue), .text(run.workflow), .text(run.status.rawValue), .text(StoredText.tags(run.tags)),

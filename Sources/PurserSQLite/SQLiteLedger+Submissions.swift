@@ -89,25 +89,24 @@ extension SQLiteLedger {
     /// when given, the run's final summary, in one statement (where the engine's own save of the
     /// summary would be a second write).
     public func finishSubmission(_ id: RunID, document: Data, summary: RunSummary? = nil) async throws {
+        // The summary's own id is the row's; `id` names the submission the document is for.
+        if let summary, summary.id != id { throw LedgerError("run \(summary.id) cannot finish submission \(id)") }
         let runJSON = try summary.map { try StreamingJSONEncoder().encodeBytes($0) }
         try await writeImmediately { db in
-            guard let summary, let runJSON else {
+            if let summary, let runJSON {
+                try RawStatement(
+                    db,
+                    """
+                    UPDATE run SET workflow = ?2, status = ?3, tags = ?4, started_at_ms = ?5, ended_at_ms = ?6,
+                        cost_micros = ?7, input_tokens = ?8, output_tokens = ?9, model_calls = ?10, tool_calls = ?11,
+                        summary = ?12, finished = 1, document = ?13
+                    WHERE id = ?1 AND request IS NOT NULL
+                    """
+                ).run(Self.summaryColumns(summary, json: runJSON) + [.utf8(document)])
+            } else {
                 try RawStatement(db, "UPDATE run SET finished = 1, document = ? WHERE id = ? AND request IS NOT NULL")
                     .run([.utf8(document), .text(id.rawValue)])
-                guard db.changesCount == 1 else { throw LedgerError("no accepted run \(id) to finish") }
-                return
             }
-            // The summary's own id is the row's; `id` names the submission the document is for.
-            guard summary.id == id else { throw LedgerError("run \(summary.id) cannot finish submission \(id)") }
-            try RawStatement(
-                db,
-                """
-                UPDATE run SET workflow = ?2, status = ?3, tags = ?4, started_at_ms = ?5, ended_at_ms = ?6,
-                    cost_micros = ?7, input_tokens = ?8, output_tokens = ?9, model_calls = ?10, tool_calls = ?11,
-                    summary = ?12, finished = 1, document = ?13
-                WHERE id = ?1 AND request IS NOT NULL
-                """
-            ).run(Self.summaryColumns(summary, json: runJSON) + [.utf8(document)])
             guard db.changesCount == 1 else { throw LedgerError("no accepted run \(id) to finish") }
         }
     }

@@ -82,6 +82,21 @@ struct OneRowPerRunTests {
         #expect(try await ledger.run(RunID("run_new")) == nil)
     }
 
+    /// The engine saves a submitted run it starts later (queued, then running) through the
+    /// run store, on the same row: that save must leave the submission as it is.
+    @Test func theEnginesSaveOfASubmittedRunKeepsItsSubmission() async throws {
+        let fixture = try LedgerFixture()
+        let submission = Submission(
+            id: RunID("run_q"), idempotencyKey: "key-q", workflow: "triage", request: ["input": ["ticket": "t"]],
+            submittedAt: Date(timeIntervalSince1970: 1_000))
+        _ = try await fixture.ledger.accept(submission, queued: Self.summary("run_q", status: .queued, at: 1_000))
+        let running = Self.summary("run_q", status: .running, at: 1_001)
+        try await fixture.ledger.save(running)
+        #expect(try await fixture.ledger.run(RunID("run_q")) == running)
+        #expect(try await fixture.ledger.submission(RunID("run_q")) == submission)
+        #expect(try fixture.ledger.unfinishedSubmissions() == [submission])
+    }
+
     @Test func finishingARunThatWasNeverAcceptedIsRefusedAndWritesNothing() async throws {
         let fixture = try LedgerFixture()
         let cli = Self.summary("run_cli", status: .succeeded, at: 1_000)
