@@ -33,6 +33,9 @@ struct ServerBench {
         /// they took (see `SQLiteLedger.logWriteCounts`).
         var logFrames: Int
         var logWriteCalls: Int
+        /// The whole machine's idle and stolen time while the clients ran, in percent (nil
+        /// where `/proc/stat` is not there): a low rate with steal is the host, not the build.
+        var machine: (idle: Double, steal: Double)?
 
         var runsPerSecond: Double { Double(runs) / seconds }
         /// The server's CPU time per run, in microseconds. Throughput moves with the machine's
@@ -49,11 +52,14 @@ struct ServerBench {
                 + "CPU/run: server \(serverMicrosPerRun) µs, client \(clientMicrosPerRun) µs   (\(runs) runs, \(failures) failed)"
                 + "   max \(Self.ms(max)) ms, log \(logFramesPerRun) frames in \(logWritesPerRun) writes a run"
                 + (logRestarts == 0 ? "" : ", \(logRestarts) log restarts (mean \(Self.ms(meanLogRestart)) ms)")
+                + (machine.map { String(format: "; machine idle %.0f%%, steal %.1f%%", $0.idle, $0.steal) } ?? "")
         }
 
         var json: String {
-            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun),"maxMs":\#(Self.ms(max)),"logRestarts":\#(logRestarts),"meanLogRestartMs":\#(Self.ms(meanLogRestart)),"logFramesPerRun":\#(logFramesPerRun),"logWritesPerRun":\#(logWritesPerRun)}"#
+            #"{"clients":\#(clients),"runs":\#(runs),"failures":\#(failures),"runsPerSecond":\#(Int(runsPerSecond.rounded())),"p50Ms":\#(Self.ms(p50)),"p99Ms":\#(Self.ms(p99)),"serverCPUMicrosPerRun":\#(serverMicrosPerRun),"clientCPUMicrosPerRun":\#(clientMicrosPerRun),"maxMs":\#(Self.ms(max)),"logRestarts":\#(logRestarts),"meanLogRestartMs":\#(Self.ms(meanLogRestart)),"logFramesPerRun":\#(logFramesPerRun),"logWritesPerRun":\#(logWritesPerRun),"machineIdlePercent":\#(Self.percent(machine?.idle)),"machineStealPercent":\#(Self.percent(machine?.steal))}"#
         }
+
+        static func percent(_ share: Double?) -> String { share.map { String(format: "%.1f", $0) } ?? "null" }
 
         static func microsPerRun(_ cpu: Duration, _ runs: Int) -> Int {
             runs == 0 ? 0 : Int((cpu / runs).seconds * 1e6)
@@ -129,6 +135,7 @@ struct ServerBench {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let cpuBefore = CPUTime.process()
+        let machineBefore = MachineTime.now()
         let restartsBefore = ledger.logRestarts
         let logBefore = SQLiteLedger.logWriteCounts
         let outcomes = try await withThrowingTaskGroup(of: ([Duration], Int, Duration).self) { group in
@@ -163,6 +170,7 @@ struct ServerBench {
         }
         let elapsed = ContinuousClock.now - started
         let processCPU = CPUTime.process() - cpuBefore
+        let machine = MachineTime.shares(from: machineBefore, to: .now())
         let restarts = ledger.logRestarts
         let logAfter = SQLiteLedger.logWriteCounts
         let sorted = outcomes.0.sorted()
@@ -177,7 +185,7 @@ struct ServerBench {
             meanLogRestart: restarts.count > restartsBefore.count
                 ? (restarts.total - restartsBefore.total) / (restarts.count - restartsBefore.count) : .zero,
             processCPU: processCPU, clientCPU: outcomes.2, logFrames: logAfter.frames - logBefore.frames,
-            logWriteCalls: logAfter.systemCalls - logBefore.systemCalls)
+            logWriteCalls: logAfter.systemCalls - logBefore.systemCalls, machine: machine)
     }
 
     /// Confirms on one whole answer that the quick success check reads it as a parser does.

@@ -68,6 +68,7 @@ enum ServerBenchMain {
                 return
             }
             var results: [ServerBench.Result] = []
+            if !json { print("machine: \(MachineTime.processor)") }
             for clients in clientCounts {
                 // A short warm-up at this concurrency (connections opened, caches filled) first.
                 _ = try await bench.measure(clients: clients, seconds: min(1, seconds / 5), load: load)

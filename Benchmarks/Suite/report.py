@@ -115,6 +115,19 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
+def processor():
+    """The processor's model name: these machines are virtual and not all of one model, and the
+    same build's runs a second differed by half between two of them."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown processor"
+
+
 def main():
     arguments = [argument for argument in sys.argv[1:] if argument != "--quick"]
     if len(arguments) != 2:
@@ -124,7 +137,7 @@ def main():
     report = {
         "date": datetime.date.today().isoformat(),
         "cores": os.cpu_count(),
-        "machine": f"{platform.system()} {platform.machine()}",
+        "machine": f"{platform.system()} {platform.machine()}, {processor()}",
         "quick": "--quick" in sys.argv,
         "rows": rows(raw),
     }
