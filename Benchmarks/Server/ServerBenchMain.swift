@@ -7,10 +7,11 @@ import PurserServer
 import PurserSQLite
 import Workflows
 
-/// `swift run -c release purser-server-bench [--seconds S] [--clients 1,16,256] [--json]`
+/// `swift run -c release purser-server-bench [--seconds S] [--clients 1,16,256] [--repeat N] [--json]`
 /// (`--breakdown`: one request's time, layer by layer; `--layer engine|engine-sqlite`: one layer
 /// alone at each client count, to profile it; `--healthz`: the same clients sending
-/// `GET /healthz`, what the HTTP layer alone costs a request)
+/// `GET /healthz`, what the HTTP layer alone costs a request; `--repeat N`: the client counts N
+/// times over on one server, then each count's spread and how many runs met the target)
 ///
 /// Trigger-and-wait runs over the Unix socket: each client sends `POST /v1/runs?wait=true` for
 /// the one-step `executive-brief` workflow, on the simulator at full speed, one request after
@@ -22,6 +23,7 @@ enum ServerBenchMain {
     static func main() async {
         var seconds = 5.0
         var clientCounts = [1, 16, 256]
+        var repeats = 1
         var json = false
         var breakdown = false
         var load = ServerBench.Load.runs
@@ -39,6 +41,10 @@ enum ServerBenchMain {
                     value.allSatisfy({ $0 >= 1 && $0 <= 4096 })
                 else { usage() }
                 clientCounts = value
+                arguments.removeFirst()
+            case "--repeat":
+                guard let value = arguments.first.flatMap(Int.init), (1...1000).contains(value) else { usage() }
+                repeats = value
                 arguments.removeFirst()
             case "--json": json = true
             case "--breakdown": breakdown = true
@@ -69,7 +75,7 @@ enum ServerBenchMain {
             }
             var results: [ServerBench.Result] = []
             if !json { print("machine: \(MachineTime.processor)") }
-            for clients in clientCounts {
+            for clients in Array(repeating: clientCounts, count: repeats).joined() {
                 // A short warm-up at this concurrency (connections opened, caches filled) first.
                 _ = try await bench.measure(clients: clients, seconds: min(1, seconds / 5), load: load)
                 let result = try await bench.measure(clients: clients, seconds: seconds, load: load)
@@ -79,6 +85,8 @@ enum ServerBenchMain {
             try await bench.stop()
             if json {
                 print("[" + results.map(\.json).joined(separator: ",") + "]")
+            } else {
+                for summary in RepeatSummary.summaries(of: results) { print(summary.line) }
             }
             if let failed = results.first(where: { $0.failures > 0 }) {
                 FileHandle.standardError.write(Data("error: \(failed.failures) requests failed at \(failed.clients) clients\n".utf8))
@@ -92,7 +100,7 @@ enum ServerBenchMain {
 
     static func usage() -> Never {
         FileHandle.standardError.write(
-            Data("usage: purser-server-bench [--seconds S] [--clients 1,16,256] [--json] [--breakdown] [--layer engine|engine-sqlite] [--healthz]\n".utf8))
+            Data("usage: purser-server-bench [--seconds S] [--clients 1,16,256] [--repeat N] [--json] [--breakdown] [--layer engine|engine-sqlite] [--healthz]\n".utf8))
         exit(64)
     }
 }
