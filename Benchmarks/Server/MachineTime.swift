@@ -2,9 +2,11 @@ import Foundation
 
 /// The whole machine's CPU time by kind, from `/proc/stat`, so that a measurement says what
 /// else the cores were doing. These machines are virtual and of more than one model: the same
-/// build measured about 2,000 runs/s at 16 clients on one and 3,100–3,800 on another, and a
-/// slow phase on one machine can be time the hypervisor gave to other guests (steal). A rate
-/// read without this cannot tell a slower build from a busier host.
+/// build measured about 2,000 runs/s at 16 clients on one and 3,100–3,800 on another, and on
+/// one machine its speed moves by a third within minutes. Idle time says whether the clients
+/// kept the cores busy; steal says whether the hypervisor gave the time to other guests (under
+/// 3% in the slow phases seen on 2026-12-01, so those were slower instructions, not lost time).
+/// A rate read without this cannot tell a slower build from a busier host.
 struct MachineTime {
     /// Clock ticks spent idle (including waiting for I/O), taken by the hypervisor (steal),
     /// and in all.

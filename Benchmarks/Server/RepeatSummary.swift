@@ -1,6 +1,6 @@
 /// What repeated measurements at one client count add up to: the spread, and how many met the
 /// target. On these shared machines one run says little (the same build's p99 at 16 clients
-/// ranged from 8.3 to 14.6 ms in one afternoon), so a claim about the target rests on many
+/// ranged from 8.3 to 14.6 ms within two hours), so a claim about the target rests on many
 /// runs and says how many of them met it.
 struct RepeatSummary {
     /// The target the socket API is held to, at 16 clients.
