@@ -59,10 +59,12 @@ enum ServerBenchMain {
         #if DEBUG
             FileHandle.standardError.write(Data("warning: a debug build; run with -c release for real numbers\n".utf8))
         #endif
+        // `--repeat` runs the whole list again, in order, as many times.
+        let rounds = Array(Array(repeating: clientCounts, count: repeats).joined())
         do {
             if let layer {
                 // One layer alone, under load, for a profiler to watch; no server is started.
-                for clients in clientCounts {
+                for clients in rounds {
                     print("\(layer.rawValue), \(clients) at once: \(try await Breakdown.rate(layer, clients, seconds: seconds))")
                 }
                 return
@@ -75,7 +77,7 @@ enum ServerBenchMain {
             }
             var results: [ServerBench.Result] = []
             if !json { print("machine: \(MachineTime.processor)") }
-            for clients in Array(repeating: clientCounts, count: repeats).joined() {
+            for clients in rounds {
                 // A short warm-up at this concurrency (connections opened, caches filled) first.
                 _ = try await bench.measure(clients: clients, seconds: min(1, seconds / 5), load: load)
                 let result = try await bench.measure(clients: clients, seconds: seconds, load: load)
