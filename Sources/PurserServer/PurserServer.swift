@@ -62,6 +62,8 @@ public final class PurserServer: Sendable {
         let socketPath = options.socketPath
         let socketGroup = options.socketGroup
         let serverLogger = logger
+        // Hummingbird gives every request's logger a request id; see DeferredMetadataLogHandler.
+        let requestLogger = logger.deferringMetadata()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let unix = Application(
             responder: responder, server: .http1(configuration: .init(idleTimeout: .init(idleTimeout))),
@@ -73,7 +75,7 @@ public final class PurserServer: Sendable {
                 serverLogger.info("listening on \(socketPath)")
                 listeners.ready()
             },
-            logger: logger)
+            logger: requestLogger)
         services.append(.init(service: unix, serviceName: "unix socket"))
         if let tcp = options.tcp {
             let application = Application(
@@ -83,7 +85,7 @@ public final class PurserServer: Sendable {
                     serverLogger.info("listening on \(tcp)")
                     listeners.ready()
                 },
-                logger: logger)
+                logger: requestLogger)
             services.append(.init(service: application, serviceName: "tcp \(tcp)"))
         }
         // Shut down in reverse order: the drain goes first, while the listeners still answer
