@@ -90,6 +90,41 @@ struct JSONFastEncodableTests {
         try Self.bothWays(summary)
     }
 
+    /// A decision's rejections are rendered once and their bytes reused: written again, inside
+    /// a journal entry, in an array of records, or by a copy, they are still what `Codable`
+    /// writes; a decision given other rejections writes those, and the original is unchanged.
+    @Test func aDecisionWrittenAgainWritesTheSameRejections() async throws {
+        let engine = Engine(providers: [SimulatedProvider(speed: .instant)])
+        let workflow = Workflow("written-twice") {
+            ModelStep("draft", prompt: "Draft a note about {{input.topic}}.").needs(latency: .interactive)
+                .maxOutputTokens(300)
+        }
+        let result = try await engine.run(try engine.compile(workflow), input: ["topic": "ledgers"])
+        #expect(result.status == .succeeded, "\(String(describing: result.error))")
+        let record = try #require(result.records.first)
+        let decision = try #require(record.decision)
+        try #require(decision.rejectedCount > 1)
+
+        let first = try StreamingJSONEncoder().encodeBytes(decision)
+        #expect(try StreamingJSONEncoder().encodeBytes(decision) == first)
+        let entry = JournalEntry(runID: result.id, record: record, output: result.output ?? .null)
+        for value in [entry as any Encodable, [record, record], decision] {
+            for (strategy, fast, codable) in try jsonWithAndWithoutFastPaths(value) {
+                #expect(fast == codable, "\(type(of: value)), \(strategy)")
+            }
+        }
+
+        var changed = decision
+        changed.rejected = [decision.rejected[1]]
+        let changedJSON = String(decoding: try StreamingJSONEncoder().encodeBytes(changed), as: UTF8.self)
+        #expect(!changedJSON.contains("\"tierID\":\"\(decision.rejected[0].tierID)\""))
+        #expect(changedJSON.contains("\"tierID\":\"\(decision.rejected[1].tierID)\""))
+        for (strategy, fast, codable) in try jsonWithAndWithoutFastPaths(changed) {
+            #expect(fast == codable, "\(strategy)")
+        }
+        #expect(try StreamingJSONEncoder().encodeBytes(decision) == first)
+    }
+
     static let everyKindOfValue: JSONValue = [
         "null": .null, "yes": true, "no": false, "int": 42, "negative": -7.25, "big": 1e300, "small": 1e-7,
         "text": "quote \" back \\ line\n \u{01} é ☃ 𝄞", "empty": "", "list": [1, "two", [3], ["four": 4]],

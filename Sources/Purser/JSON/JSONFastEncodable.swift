@@ -183,7 +183,7 @@ extension RoutingDecision: JSONFastEncodable {
         object.integer("expectedOutputTokens", expectedOutputTokens)
         if let spendingLimit { object.money("spendingLimit", spendingLimit) }
         object.key("rejected")
-        try sink.writeArray(rejected)
+        try writeRejectedJSON(to: sink)
         object.end()
     }
 }

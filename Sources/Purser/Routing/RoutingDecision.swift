@@ -20,6 +20,11 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     /// How many tiers lost, without rendering why.
     public var rejectedCount: Int { explanation.count }
 
+    /// Writes ``rejected`` as JSON, rendered once however often the decision is written.
+    func writeRejectedJSON(to sink: JSONByteSink) throws {
+        try explanation.writeRejectionsJSON(to: sink)
+    }
+
     init(
         tierID: String, expectedCost: Money, worstCaseCost: Money, predictedP95Seconds: Double, inputTokens: Int,
         expectedOutputTokens: Int, spendingLimit: Money?, explanation: RoutingExplanation
