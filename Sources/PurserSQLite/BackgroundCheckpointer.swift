@@ -33,14 +33,15 @@ import Synchronization
 /// they are the largest single part of the p99 latency: a build that never restarted the log
 /// had p99 1.6 ms lower in six alternating pairs of 4-second runs.
 ///
-/// And every pass is flushed. A passive pass does not flush the file, so the first flush before
-/// a restart wrote every page copied back since the last one, about four seconds of them, and
-/// took about 195 ms (`perf trace`, 2026-12-01); while it ran, every request in flight stalled
-/// for 35-40 ms, for a reason not pinned down (the kernel's journal is the suspect). Flushed
-/// after every pass, each flush has a tenth of a second of pages. Eight alternating pairs of
-/// 20-second runs at 16 clients: p99 lower in six (8.5 to 8.2 ms, means), the slowest request
-/// lower in five (30-78 ms before; 15-41 ms after, but 121 ms once: another stall remains),
-/// with the same throughput and bytes written.
+/// And every pass that copied pages is flushed. A passive pass does not flush the file, so the
+/// first flush before a restart wrote every page copied back since the last one, about four
+/// seconds of them, and took about 195 ms (`perf trace`, 2026-12-01); while it ran, every request
+/// in flight stalled for 35-40 ms, for a reason not pinned down (the kernel's journal is the
+/// suspect). Flushed after every pass, each flush has a tenth of a second of pages. Eight
+/// alternating pairs of 20-second runs at 16 clients: p99 lower in six (8.5 to 8.2 ms, means),
+/// the slowest request lower in five (30-78 ms before; 15-41 ms after, but 121 ms once: another
+/// stall remains), with the same throughput and bytes written. An idle server's passes copy
+/// nothing and flush nothing.
 final class BackgroundCheckpointer: Sendable {
     private final class StopFlag: Sendable {
         let raised = Atomic<Bool>(false)
@@ -64,22 +65,27 @@ final class BackgroundCheckpointer: Sendable {
         path: String, configuration: Configuration, interval: Duration = .milliseconds(100),
         restartFrames: Int = BackgroundCheckpointer.restartFrames, restartLog: @escaping @Sendable () -> Void
     ) throws {
-        let flushesBeforeRestart = Self.flushesBeforeRestart
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         // Flushing through any descriptor of the file writes out all of its dirty pages.
         let file = FileHandle(forReadingAtPath: path)
         let stop = stop
         let thread = Thread {
+            // How much of the log had been copied back at the last flush, in frames.
+            var flushedUpTo = 0
             while !stop.raised.load(ordering: .relaxed) {
                 Thread.sleep(forTimeInterval: interval.seconds)
                 // A failure (busy, I/O) is retried at the next tick; the writer is unaffected.
-                guard let frames = try? Self.checkpoint(connection) else { continue }
-                // Every pass's pages are flushed at once, so that no flush has seconds of them
-                // to write (see the type's documentation).
-                try? file?.synchronize()
-                if frames > restartFrames {
+                guard let pass = try? Self.checkpoint(connection) else { continue }
+                // A pass that copied pages back has them flushed at once, so that no flush has
+                // seconds of them to write (see the type's documentation); an idle server's
+                // passes copy nothing and flush nothing.
+                if pass.copied != flushedUpTo {
+                    try? file?.synchronize()
+                    flushedUpTo = pass.copied
+                }
+                if pass.log > restartFrames {
                     // Leave the writer's flush little to write.
-                    for _ in 1..<flushesBeforeRestart {
+                    for _ in 1..<Self.flushesBeforeRestart {
                         _ = try? Self.checkpoint(connection)
                         try? file?.synchronize()
                     }
@@ -91,9 +97,11 @@ final class BackgroundCheckpointer: Sendable {
         thread.start()
     }
 
-    /// A passive checkpoint; the log's length in frames.
-    private static func checkpoint(_ connection: DatabaseQueue) throws -> Int {
-        try connection.writeWithoutTransaction(passiveCheckpoint)
+    /// A passive checkpoint: the log's length, and how much of it is copied back, in frames.
+    private static func checkpoint(_ connection: DatabaseQueue) throws -> (log: Int, copied: Int) {
+        try connection.writeWithoutTransaction { db in
+            try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").map { row in (row[1], row[2]) } ?? (0, 0)
+        }
     }
 
     /// Copies what it can of the log into the file without taking the write lock; the log's
