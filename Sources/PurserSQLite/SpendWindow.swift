@@ -9,13 +9,16 @@ public struct SpendWindow: Sendable, Hashable {
     /// The end, exclusive: midnight after the last day.
     public var end: Date
 
+    /// Without `from`, the window starts on the first of the last day's month: `to` alone
+    /// asks for that month up to that day (say, last month's report), not for a window that
+    /// starts this month and ends before it.
     public init(from: String?, to: String?, now: Date = Date(), fromName: String = "from", toName: String = "to")
         throws(BudgetInputError)
     {
-        start = Self.firstOfMonth(now)
-        if let from { start = try Self.day(from, name: fromName) }
         var lastDay = Self.calendar.startOfDay(for: now)
         if let to { lastDay = try Self.day(to, name: toName) }
+        start = Self.firstOfMonth(lastDay)
+        if let from { start = try Self.day(from, name: fromName) }
         end = lastDay.addingTimeInterval(86_400)
         guard start < end else { throw BudgetInputError("\(fromName) must not be after \(toName)") }
     }

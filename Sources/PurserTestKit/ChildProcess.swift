@@ -21,14 +21,16 @@ public enum ChildProcess {
     /// Runs `executable` off the cooperative pool and waits for it to exit.
     ///
     /// `environment` replaces the test process's environment when `inheritEnvironment` is false,
-    /// and is merged over it otherwise.
+    /// and is merged over it otherwise. `currentDirectory` is the child's working directory
+    /// (the test process's when `nil`).
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-        inheritEnvironment: Bool = true, stdin: String? = nil
+        inheritEnvironment: Bool = true, stdin: String? = nil, currentDirectory: URL? = nil
     ) async throws -> ChildOutcome {
         try await offThePool {
             let started = try start(
-                executable, arguments, environment: environment, inheritEnvironment: inheritEnvironment, stdin: stdin)
+                executable, arguments, environment: environment, inheritEnvironment: inheritEnvironment, stdin: stdin,
+                currentDirectory: currentDirectory)
             return try started.wait()
         }
     }
@@ -36,12 +38,13 @@ public enum ChildProcess {
     /// Starts `executable` with its output going to files; ``Running/wait()`` collects it.
     public static func start(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-        inheritEnvironment: Bool = true, stdin: String? = nil
+        inheritEnvironment: Bool = true, stdin: String? = nil, currentDirectory: URL? = nil
     ) throws -> Running {
         let folder = try TemporaryDirectory(prefix: "purser-child")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.environment =
             inheritEnvironment
             ? ProcessInfo.processInfo.environment.merging(environment) { $1 } : environment

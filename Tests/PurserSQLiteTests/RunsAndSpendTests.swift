@@ -111,4 +111,35 @@ struct RunsAndSpendTests {
         #expect(json.contains(#""costPerRun":"0.000333""#))
         #expect(try JSONDecoder().decode(SpendRow.self, from: Data(json.utf8)) == row)
     }
+
+    /// Days as people write them: by default this month so far; `to` alone, its own month up
+    /// to that day (a past month's report needs no `from`); a window that ends before it
+    /// starts, or a day that does not exist, is refused.
+    @Test func aSpendWindowDefaultsToTheMonthOfItsLastDay() throws {
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-12-01T15:30:00Z"))
+        func day(_ text: String) throws -> Date { try #require(ISO8601DateFormatter().date(from: text + "T00:00:00Z")) }
+
+        let thisMonth = try SpendWindow(from: nil, to: nil, now: now)
+        #expect(thisMonth.start == (try day("2026-12-01")))
+        #expect(thisMonth.end == (try day("2026-12-02")))
+
+        let october = try SpendWindow(from: nil, to: "2026-10-31", now: now)
+        #expect(october.start == (try day("2026-10-01")))
+        #expect(october.end == (try day("2026-11-01")))
+
+        let given = try SpendWindow(from: "2026-09-15", to: "2026-10-02", now: now)
+        #expect(given.start == (try day("2026-09-15")))
+        #expect(given.end == (try day("2026-10-03")))
+
+        let fromOnly = try SpendWindow(from: "2026-11-20", to: nil, now: now)
+        #expect(fromOnly.start == (try day("2026-11-20")))
+        #expect(fromOnly.end == (try day("2026-12-02")))
+
+        #expect(throws: BudgetInputError("from must not be after to")) {
+            try SpendWindow(from: "2026-12-01", to: "2026-11-30", now: now)
+        }
+        #expect(throws: BudgetInputError("to must be a day as YYYY-MM-DD, got '2026-02-30'")) {
+            try SpendWindow(from: nil, to: "2026-02-30", now: now)
+        }
+    }
 }

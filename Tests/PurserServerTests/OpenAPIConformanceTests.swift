@@ -98,7 +98,7 @@ struct OpenAPIConformanceTests {
         let script = try #require(
             Bundle.module.url(forResource: "validate_openapi", withExtension: "py"), sourceLocation: sourceLocation)
         let arguments = [script.path, spec.path, exchanges.path, String(lines.count)]
-        let validation = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
+        let validation = try await ChildProcess.run(try await TestPython.interpreter(), arguments)
         let (status, output) = (validation.status, validation.stdout + validation.stderr)
         #expect(status == 0, "validate_openapi.py failed (exit \(status)):\n\(output)", sourceLocation: sourceLocation)
         #expect(output.contains("checked \(lines.count) exchanges"), "\(output)", sourceLocation: sourceLocation)

@@ -1,4 +1,5 @@
 import Foundation
+import PurserTestKit
 
 #if canImport(Glibc)
 import Glibc

@@ -10,15 +10,16 @@ import Darwin
 
 /// Just enough BSD sockets on 127.0.0.1 for the HTTP tests to find a free port, wait for a
 /// server, and play a server that never answers.
-struct LoopbackSocket: ~Copyable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public struct LoopbackSocket: ~Copyable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
-    let descriptor: Int32
+    public let descriptor: Int32
 
     /// A TCP socket bound to 127.0.0.1 on `port` (0 lets the kernel pick one).
-    init(bindingPort port: UInt16 = 0) throws {
+    public init(bindingPort port: UInt16 = 0) throws {
         #if canImport(Darwin)
         let stream = SOCK_STREAM
         #else
@@ -43,7 +44,7 @@ struct LoopbackSocket: ~Copyable {
     }
 
     /// The port the socket is bound to.
-    var port: UInt16 {
+    public var port: UInt16 {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -53,7 +54,7 @@ struct LoopbackSocket: ~Copyable {
     }
 
     /// Accepts connections into the backlog without ever reading them: a server that hangs.
-    func listen() throws {
+    public func listen() throws {
         #if canImport(Darwin)
         let result = Darwin.listen(descriptor, 8)
         #elseif canImport(Musl)
@@ -65,12 +66,12 @@ struct LoopbackSocket: ~Copyable {
     }
 
     /// A port nothing is listening on right now.
-    static func freePort() throws -> UInt16 {
+    public static func freePort() throws -> UInt16 {
         try LoopbackSocket().port
     }
 
     /// Whether something on 127.0.0.1 accepts a TCP connection on `port`.
-    static func accepts(port: UInt16) -> Bool {
+    public static func accepts(port: UInt16) -> Bool {
         guard let probe = try? LoopbackSocket() else { return false }
         var address = loopback(port: port)
         let result = withUnsafePointer(to: &address) {
