@@ -10,8 +10,9 @@ struct SpendCommand: AsyncParsableCommand {
         abstract: "Report spend by workflow, tag, tier or day, with cost per run and per successful run.",
         discussion: """
             Counts what the ledger settled between --from and --to (UTC days, both included; default: \
-            this month so far; --to alone: its month up to that day). Cost per successful run divides all of a group's cost, failed runs' \
-            included, by its successful runs: what one outcome really cost.
+            this month so far; --to alone: its month up to that day). Cost per successful run divides \
+            all of a group's cost, failed runs' included, by its successful runs: what one outcome \
+            really cost.
             """
     )
 
